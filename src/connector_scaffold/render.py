@@ -1,0 +1,70 @@
+"""Copier adapter: render a template into a scratch folder and read it back as bytes.
+
+Copier is imported here and nowhere else, so commands that never render (and `--help`) stay fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.paths import template
+
+
+def render_template(name: str, answers: dict[str, Any]) -> dict[str, bytes]:
+    """Render template `name` with `answers`; return {relative posix path: bytes}, formatted by ruff."""
+    from copier import run_copy
+    from copier.errors import CopierError
+
+    with tempfile.TemporaryDirectory(prefix="scaffold-render-") as scratch:
+        out = Path(scratch) / "out"
+        try:
+            run_copy(
+                str(template(name)),
+                out,
+                data=answers,
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+                unsafe=False,
+                skip_tasks=True,
+            )
+        except (CopierError, ValueError) as error:
+            raise ScaffoldError(f"template {name!r} did not render: {_one_line(error)}") from None
+        format_python(out)
+        return read_tree(out)
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Every regular file under root, keyed by sorted POSIX relative path."""
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def format_python(root: Path) -> None:
+    """One `ruff format` over the rendered tree, so what we show and write is what ruff would keep."""
+    ruff = _ruff_executable()
+    subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=False, capture_output=True)
+
+
+def _ruff_executable() -> str:
+    beside = Path(sys.executable).with_name("ruff")
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("ruff")
+    if found is None:
+        raise ScaffoldError("ruff is not installed next to scaffold; reinstall connector-scaffold")
+    return found
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[-1] if text else type(error).__name__

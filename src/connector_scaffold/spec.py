@@ -1,0 +1,241 @@
+"""ConnectorSpec: the one validated model every target and command consumes.
+
+Every input (catalog entry, answers file, CLI options) is turned into a ConnectorSpec before
+anything is rendered, so validation errors surface before a single byte is written.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import string
+from enum import Enum
+from typing import Annotated, Any
+
+from connector_scaffold.errors import ScaffoldError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class SpecError(ScaffoldError):
+    """A spec that cannot be used; the message is one line and names the field."""
+
+
+def check_identifier(value: str, what: str) -> str:
+    """Validate a name that becomes a Python identifier, a folder name and a URL-safe slug."""
+    if not value:
+        raise ValueError(f"{what} is empty")
+    if "/" in value or "\\" in value or ".." in value:
+        raise ValueError(f"{what} {value!r} contains a path separator or '..'")
+    if value[0].isdigit():
+        raise ValueError(f"{what} {value!r} starts with a digit")
+    lowered = value.lower()
+    if not IDENTIFIER.match(lowered):
+        raise ValueError(
+            f"{what} {value!r} may contain only letters, digits and underscores (no spaces or punctuation)"
+        )
+    if keyword.iskeyword(lowered) or keyword.issoftkeyword(lowered):
+        raise ValueError(f"{what} {value!r} is a Python keyword")
+    return lowered
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class AuthType(str, Enum):
+    bearer = "bearer"
+    api_key_header = "api_key_header"
+    api_key_query = "api_key_query"
+    basic = "basic"
+    oauth2_client_credentials = "oauth2_client_credentials"
+
+
+class Auth(_Model):
+    type: AuthType = AuthType.bearer
+    header_name: str = "Authorization"
+    query_param: str = "api_key"
+    token_url: str | None = None
+    scopes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _oauth_needs_token_url(self) -> Auth:
+        if self.type == AuthType.oauth2_client_credentials.value:
+            if not self.token_url:
+                raise ValueError("oauth2_client_credentials needs token_url")
+            _require_https(self.token_url, "token_url")
+        return self
+
+
+class PaginationStyle(str, Enum):
+    cursor = "cursor"
+    next_token = "next_token"
+    page_number = "page_number"
+    offset_limit = "offset_limit"
+    link_header = "link_header"
+    none = "none"
+
+
+class Pagination(_Model):
+    """How a list endpoint pages.
+
+    cursor: the request carries `cursor_param` = the id of the last record, the response says
+        whether more exist in `has_more_field` (Stripe's starting_after/has_more).
+    next_token: the response carries the next token at `next_token_field`; it is sent back in
+        `cursor_param`.
+    page_number: `page_param` counts from `start_page`; an empty or short page ends.
+    offset_limit: `offset_param` advances by the page size.
+    link_header: RFC 8288 `Link: <...>; rel="next"` (GitHub).
+    """
+
+    style: PaginationStyle = PaginationStyle.none
+    page_size: int = Field(default=100, ge=1, le=10_000)
+    page_size_param: str = "limit"
+    cursor_param: str = "starting_after"
+    has_more_field: str = "has_more"
+    next_token_field: str = "next_token"
+    page_param: str = "page"
+    start_page: int = Field(default=1, ge=0)
+    offset_param: str = "offset"
+
+
+class RateLimit(_Model):
+    requests_per_second: float = Field(default=5.0, gt=0, le=10_000)
+    max_concurrency: int = Field(default=4, ge=1, le=256)
+
+
+class FieldType(str, Enum):
+    string = "string"
+    integer = "integer"
+    number = "number"
+    boolean = "boolean"
+    datetime = "datetime"
+    object = "object"
+    array = "array"
+
+
+class EntityField(_Model):
+    name: str
+    type: FieldType = FieldType.string
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+            raise ValueError(f"field name {value!r} must be a plain JSON key (letters, digits, underscores)")
+        return value
+
+
+class Entity(_Model):
+    """One extracted entity.
+
+    A child entity (`parent` set) is listed once per parent record: `{field}` placeholders in its
+    `list_path` are filled from the parent record. `detail_path` (with `{id}`) makes the entity's
+    extraction two steps: list, then one detail request per listed record.
+    """
+
+    name: str
+    list_path: str
+    records_path: str = ""
+    id_field: str = "id"
+    timestamp_field: str | None = None
+    parent: str | None = None
+    detail_path: str | None = None
+    fields: list[EntityField] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _entity_name(cls, value: str) -> str:
+        return check_identifier(value, "entity name")
+
+    @field_validator("list_path", "detail_path")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.startswith("/") or "://" in value or ".." in value:
+            raise ValueError(f"path {value!r} must start with '/' and be relative to base_url")
+        for _, name, _, _ in string.Formatter().parse(value):
+            if name is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+                raise ValueError(f"path {value!r} has a placeholder {{{name}}} that is not a plain field name")
+        return value
+
+    @property
+    def placeholders(self) -> list[str]:
+        return [n for _, n, _, _ in string.Formatter().parse(self.list_path) if n]
+
+
+def _require_https(url: str, what: str) -> None:
+    if not url.startswith("https://") or len(url) <= len("https://"):
+        raise ValueError(f"{what} {url!r} must be an https:// URL")
+
+
+class ConnectorSpec(_Model):
+    source_name: str
+    display_name: str = ""
+    description: str = ""
+    base_url: str
+    auth: Auth = Field(default_factory=Auth)
+    pagination: Pagination = Field(default_factory=Pagination)
+    rate_limit: RateLimit = Field(default_factory=RateLimit)
+    entities: Annotated[list[Entity], Field(min_length=1)]
+    generic: bool = False
+
+    @field_validator("source_name")
+    @classmethod
+    def _source_name(cls, value: str) -> str:
+        return check_identifier(value, "source name")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        _require_https(value, "base_url")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ConnectorSpec:
+        names = [e.name for e in self.entities]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"entities: duplicate entity name(s) {', '.join(dupes)}")
+        by_name = {e.name: e for e in self.entities}
+        for entity in self.entities:
+            if entity.parent is None:
+                if entity.placeholders:
+                    raise ValueError(
+                        f"entities.{entity.name}.list_path has placeholders but the entity has no parent"
+                    )
+                continue
+            if entity.parent not in by_name:
+                raise ValueError(f"entities.{entity.name}.parent {entity.parent!r} is not an entity of this spec")
+            if names.index(entity.parent) > names.index(entity.name):
+                raise ValueError(f"entities.{entity.name}.parent {entity.parent!r} must be listed before it")
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.source_name.replace("_", " ").title())
+        return self
+
+    def children_of(self, name: str) -> list[Entity]:
+        return [e for e in self.entities if e.parent == name]
+
+    def to_answers(self) -> dict[str, Any]:
+        """The Copier answers this spec renders with (JSON-safe, key order stable)."""
+        return {"source_name": self.source_name, "spec": self.model_dump(mode="json")}
+
+
+def format_validation_error(error: ValidationError) -> str:
+    """One line naming the first offending field, e.g. `entities.0.name: entity name '' is empty`."""
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"]) or "spec"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{location}: {message}"
+
+
+def load_spec(data: dict[str, Any]) -> ConnectorSpec:
+    """Validate raw data into a spec, raising SpecError with a one-line message."""
+    if not isinstance(data, dict):
+        raise SpecError("spec: expected a mapping of fields")
+    try:
+        return ConnectorSpec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(format_validation_error(error)) from None

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import pytest
+
+from connector_scaffold.catalog import catalog_entry, catalog_names, generic_entry
+from connector_scaffold.spec import SpecError, check_identifier, load_spec
+
+
+def minimal(**overrides):
+    data = {"source_name": "acme", "base_url": "https://api.acme.io", "entities": [{"name": "widget", "list_path": "/w"}]}
+    data.update(overrides)
+    return data
+
+
+def test_catalog_ships_stripe_and_a_different_pagination_style():
+    assert {"stripe", "github"} <= set(catalog_names())
+    stripe = load_spec(catalog_entry("stripe"))
+    github = load_spec(catalog_entry("github"))
+    assert stripe.pagination.style == "cursor"
+    assert (stripe.pagination.cursor_param, stripe.pagination.has_more_field) == ("starting_after", "has_more")
+    assert stripe.auth.type == "bearer"
+    assert [e.name for e in stripe.entities] == [
+        "customer",
+        "charge",
+        "invoice",
+        "invoice_line_item",
+        "product",
+        "subscription",
+    ]
+    assert [e.name for e in stripe.children_of("invoice")] == ["invoice_line_item"]
+    assert stripe.entities[0].timestamp_field == "created"
+    assert github.pagination.style == "link_header"
+    assert github.pagination.style != stripe.pagination.style
+
+
+def test_generic_entry_is_a_valid_one_entity_spec():
+    spec = load_spec(generic_entry("acme"))
+    assert spec.generic
+    assert len(spec.entities) == 1
+
+
+def test_display_name_defaults_from_source_name():
+    assert load_spec(minimal(source_name="acme_cloud")).display_name == "Acme Cloud"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "empty"),
+        ("a/b", "path separator"),
+        ("..", "path separator"),
+        ("class", "keyword"),
+        ("match", "keyword"),
+        ("9lives", "digit"),
+        ("my source", "spaces or punctuation"),
+        ("my-source", "spaces or punctuation"),
+        ("dollar$", "spaces or punctuation"),
+    ],
+)
+def test_bad_identifiers(value, reason):
+    with pytest.raises(ValueError, match=reason):
+        check_identifier(value, "source name")
+
+
+def test_identifier_is_lowercased():
+    assert check_identifier("Stripe", "source name") == "stripe"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"base_url": "http://api.acme.io"}, "base_url"),
+        ({"entities": []}, "entities"),
+        ({"entities": [{"name": "w", "list_path": "w"}]}, "entities.0.list_path"),
+        ({"entities": [{"name": "for", "list_path": "/w"}]}, "entities.0.name"),
+        ({"auth": {"type": "oauth2_client_credentials"}}, "auth"),
+        ({"auth": {"type": "magic"}}, "auth.type"),
+        ({"pagination": {"style": "cursor", "page_size": 0}}, "pagination.page_size"),
+        ({"rate_limit": {"requests_per_second": 0}}, "rate_limit.requests_per_second"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_invalid_spec_names_the_field(overrides, field):
+    with pytest.raises(SpecError) as caught:
+        load_spec(minimal(**overrides))
+    message = str(caught.value)
+    assert message.startswith(field)
+    assert "\n" not in message
+
+
+def test_children_must_reference_a_known_earlier_parent():
+    with pytest.raises(SpecError, match="parent 'nope' is not an entity"):
+        load_spec(minimal(entities=[{"name": "line", "list_path": "/x/{id}/lines", "parent": "nope"}]))
+    with pytest.raises(SpecError, match="must be listed before"):
+        load_spec(
+            minimal(
+                entities=[
+                    {"name": "line", "list_path": "/x/{id}/lines", "parent": "invoice"},
+                    {"name": "invoice", "list_path": "/x"},
+                ]
+            )
+        )
+    with pytest.raises(SpecError, match="no parent"):
+        load_spec(minimal(entities=[{"name": "line", "list_path": "/x/{id}/lines"}]))
+
+
+def test_duplicate_entities_are_refused():
+    with pytest.raises(SpecError, match="duplicate entity name"):
+        load_spec(minimal(entities=[{"name": "w", "list_path": "/w"}, {"name": "w", "list_path": "/v"}]))
+
+
+def test_answers_round_trip_is_stable():
+    spec = load_spec(catalog_entry("stripe"))
+    answers = spec.to_answers()
+    assert load_spec(answers["spec"]) == spec
+    assert answers["source_name"] == "stripe"
