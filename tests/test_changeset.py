@@ -70,7 +70,7 @@ def test_a_failed_write_leaves_no_trace(tmp_path):
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where a folder is needed")
     changes = ChangeSet(tmp_path)
-    changes.put("first/ok.txt", b"1")
+    changes.put("a/ok.txt", b"1")  # staged first, then rolled back
     changes.put("blocked/inner.txt", b"2")
     with pytest.raises(ScaffoldError, match="nothing written"):
         changes.apply()

@@ -1,0 +1,58 @@
+"""The wheel carries templates/ and codemods/, so `pip install .` alone gives a working `scaffold`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_wheel_is_self_contained(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("connector_scaffold-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "connector_scaffold/templates/atlan-app/copier.yml" in names
+    assert "connector_scaffold/catalog/stripe.yml" in names
+    assert any(n.startswith("connector_scaffold/codemods/") for n in names)
+    entry_points = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith("entry_points.txt"))
+    ).decode()
+    assert "scaffold = connector_scaffold.cli:main" in entry_points
+
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run(
+        [sys.executable, "-m", "connector_scaffold.cli", "new-connector", "stripe", "--dry-run"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "create  app/connector.py" in done.stdout
+    probe = subprocess.run(
+        [sys.executable, "-c", "import connector_scaffold.paths as p; print(p.templates_dir())"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(probe.stdout.strip()).is_relative_to(site)
