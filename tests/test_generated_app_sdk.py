@@ -33,7 +33,9 @@ def test_generated_app_suite_passes_offline(sdk_venv, rendered_apps, name):
     if name not in rendered_apps:
         pytest.fail(f"fixtures/specs/{name}.answers.yml is missing")
     app = rendered_apps[name]
-    done = run_in_venv(sdk_venv, [str(sdk_venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], app)
+    done = run_in_venv(
+        sdk_venv, [str(sdk_venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], app
+    )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert " passed" in summary and "skipped" not in summary, summary

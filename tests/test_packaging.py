@@ -23,9 +23,7 @@ def test_wheel_is_self_contained(tmp_path):
     assert "connector_scaffold/templates/atlan-app/copier.yml" in names
     assert "connector_scaffold/catalog/stripe.yml" in names
     assert any(n.startswith("connector_scaffold/codemods/") for n in names)
-    entry_points = zipfile.ZipFile(wheel).read(
-        next(n for n in names if n.endswith("entry_points.txt"))
-    ).decode()
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "scaffold = connector_scaffold.cli:main" in entry_points
 
     site = tmp_path / "site"

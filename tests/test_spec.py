@@ -7,7 +7,11 @@ from connector_scaffold.spec import SpecError, check_identifier, load_spec
 
 
 def minimal(**overrides):
-    data = {"source_name": "acme", "base_url": "https://api.acme.io", "entities": [{"name": "widget", "list_path": "/w"}]}
+    data = {
+        "source_name": "acme",
+        "base_url": "https://api.acme.io",
+        "entities": [{"name": "widget", "list_path": "/w"}],
+    }
     data.update(overrides)
     return data
 

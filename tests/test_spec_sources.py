@@ -34,7 +34,9 @@ def test_options_override_the_answers_file_which_overrides_the_catalog(tmp_path)
 
 
 def test_copier_answers_file_is_accepted(tmp_path):
-    answers = write(tmp_path / ".copier-answers.yml", {"_src_path": "x", "source_name": "stripe", "spec": {"description": "d"}})
+    answers = write(
+        tmp_path / ".copier-answers.yml", {"_src_path": "x", "source_name": "stripe", "spec": {"description": "d"}}
+    )
     assert resolve_spec("stripe", answers).spec.description == "d"
 
 
@@ -49,7 +51,10 @@ def test_unknown_name_gives_generic_skeleton_unless_strict():
 def test_unknown_name_with_entities_is_not_generic():
     resolved = resolve_spec("acme", options=SpecOptions(entities=("widget:/v2/widgets", "gadget")))
     assert not resolved.spec.generic
-    assert [(e.name, e.list_path) for e in resolved.spec.entities] == [("widget", "/v2/widgets"), ("gadget", "/gadgets")]
+    assert [(e.name, e.list_path) for e in resolved.spec.entities] == [
+        ("widget", "/v2/widgets"),
+        ("gadget", "/gadgets"),
+    ]
 
 
 @pytest.mark.parametrize(

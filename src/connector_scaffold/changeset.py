@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from connector_scaffold.errors import ConflictError, ScaffoldError
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     create = "create"
     update = "update"
     identical = "identical"
@@ -165,7 +166,5 @@ def _make_parents(folder: Path) -> list[Path]:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from connector_scaffold.catalog import catalog_names
@@ -19,7 +19,7 @@ class NewConnectorRequest:
     name: str
     dest: Path | None = None
     answers_file: Path | None = None
-    options: SpecOptions = SpecOptions()
+    options: SpecOptions = field(default_factory=SpecOptions)
     strict: bool = False
     force: bool = False
     dry_run: bool = False
@@ -75,4 +75,6 @@ def _check_destination(dest: Path, force: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError(f"destination {dest} exists and is not a folder")
     if dest.is_dir() and any(dest.iterdir()) and not force:
-        raise ScaffoldError(f"destination {dest} is not empty; pass --force to replace only the files the template owns")
+        raise ScaffoldError(
+            f"destination {dest} is not empty; pass --force to replace only the files the template owns"
+        )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import keyword
 import re
 import string
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
-from connector_scaffold.errors import ScaffoldError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from connector_scaffold.errors import ScaffoldError
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -44,7 +45,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
 
-class AuthType(str, Enum):
+class AuthType(StrEnum):
     bearer = "bearer"
     api_key_header = "api_key_header"
     api_key_query = "api_key_query"
@@ -68,7 +69,7 @@ class Auth(_Model):
         return self
 
 
-class PaginationStyle(str, Enum):
+class PaginationStyle(StrEnum):
     cursor = "cursor"
     next_token = "next_token"
     page_number = "page_number"
@@ -105,7 +106,7 @@ class RateLimit(_Model):
     max_concurrency: int = Field(default=4, ge=1, le=256)
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     string = "string"
     integer = "integer"
     number = "number"
@@ -203,9 +204,7 @@ class ConnectorSpec(_Model):
         for entity in self.entities:
             if entity.parent is None:
                 if entity.placeholders:
-                    raise ValueError(
-                        f"entities.{entity.name}.list_path has placeholders but the entity has no parent"
-                    )
+                    raise ValueError(f"entities.{entity.name}.list_path has placeholders but the entity has no parent")
                 continue
             if entity.parent not in by_name:
                 raise ValueError(f"entities.{entity.name}.parent {entity.parent!r} is not an entity of this spec")
