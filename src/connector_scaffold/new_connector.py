@@ -9,6 +9,7 @@ from pathlib import Path
 from connector_scaffold.catalog import catalog_names
 from connector_scaffold.changeset import ChangeSet, Status
 from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.spec import ConnectorSpec
 from connector_scaffold.spec_sources import ResolvedSpec, SpecOptions, resolve_spec
 
 APP_TEST_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
@@ -47,19 +48,10 @@ def plan(request: NewConnectorRequest) -> tuple[ResolvedSpec, Path, ChangeSet]:
 def run(request: NewConnectorRequest, out: Callable[[str], None], err: Callable[[str], None]) -> int:
     resolved, dest, changes = plan(request)
     spec = resolved.spec
-    if spec.generic:
-        known = ", ".join(catalog_names())
-        entity = spec.entities[0].name
-        err(
-            f"note: {spec.source_name!r} is not in the built-in catalog ({known}); this is a GENERIC skeleton "
-            f"with one example entity {entity!r} — replace it via --data-file or --entity"
-        )
-    if request.dry_run:
-        for line in changes.report():
-            out(line)
-        out(f"dry run: would write {len(changes.pending)} file(s) under {dest}; nothing written")
+    note_generic(spec, err)
+    written = show_or_apply(changes, dest, request.dry_run, out)
+    if written is None:
         return 0
-    written = changes.apply()
     kept = len(changes.by_status(Status.identical))
     out(f"{spec.display_name} connector ({resolved.origin}) written to {dest}: {len(written)} file(s)")
     if kept:
@@ -69,6 +61,32 @@ def run(request: NewConnectorRequest, out: Callable[[str], None], err: Callable[
     out(f"  cd {dest}")
     out(f"  {APP_TEST_COMMAND}")
     return 0
+
+
+def note_generic(spec: ConnectorSpec, err: Callable[[str], None]) -> None:
+    """Say so when the spec is the generic skeleton, not a catalog entry (every target renders from it)."""
+    if spec.generic:
+        known = ", ".join(catalog_names())
+        entity = spec.entities[0].name
+        err(
+            f"note: {spec.source_name!r} is not in the built-in catalog ({known}); this is a GENERIC skeleton "
+            f"with one example entity {entity!r} — replace it via --data-file or --entity"
+        )
+
+
+def show_or_apply(
+    changes: ChangeSet, dest: Path, dry_run: bool, out: Callable[[str], None], *, diff: bool = False
+) -> list[str] | None:
+    """Dry run: list every file (after the unified diff with `diff`), write nothing and return None.
+    Otherwise write every pending file atomically and return their paths."""
+    if dry_run:
+        if diff and changes.pending:
+            out(changes.diff().rstrip("\n"))
+        for line in changes.report():
+            out(line)
+        out(f"dry run: would write {len(changes.pending)} file(s) under {dest}; nothing written")
+        return None
+    return changes.apply()
 
 
 def _check_destination(dest: Path, force: bool) -> None:
