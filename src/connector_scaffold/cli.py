@@ -12,15 +12,6 @@ AUTH_TYPES = ("bearer", "api_key_header", "api_key_query", "basic", "oauth2_clie
 PAGINATION_STYLES = ("cursor", "next_token", "page_number", "offset_limit", "link_header", "none")
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("connector-scaffold")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 def _fail(error: Exception) -> None:
     """One line on stderr and the error's exit code."""
     click.echo(f"error: {error}", err=True)
@@ -31,7 +22,8 @@ def _fail(error: Exception) -> None:
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
     epilog="Example: scaffold new-connector stripe",
 )
-@click.version_option(version=_version(), prog_name="scaffold", message="%(prog)s %(version)s")
+# package_name, not version=: the metadata lookup then happens only when --version is asked for.
+@click.version_option(package_name="connector-scaffold", prog_name="scaffold", message="%(prog)s %(version)s")
 def main() -> None:
     """Generate and upgrade data connectors deterministically."""
 
@@ -43,11 +35,22 @@ Examples:
   scaffold new-connector stripe
   scaffold new-connector github --dest ./connectors/github --dry-run
   scaffold new-connector acme --data-file answers.yml
-  scaffold new-connector acme --entity widget:/v2/widgets --auth api_key_header --base-url https://api.acme.io""",
+  scaffold new-connector acme --entity widget:/v2/widgets --auth api_key_header --base-url https://api.acme.io
+  scaffold new-connector stripe --target lakeflow --defaults      # inside a lakeflow-community-connectors checkout""",
 )
 @click.argument("name")
-@click.option("--target", type=click.Choice(["atlan"]), default="atlan", show_default=True, help="What to generate.")
-@click.option("--dest", type=click.Path(path_type=Path), help="Output folder [default: ./atlan-NAME-app].")
+@click.option(
+    "--target",
+    type=click.Choice(["atlan", "lakeflow"]),
+    default="atlan",
+    show_default=True,
+    help="What to generate: an Atlan app, or a source in a lakeflow-community-connectors checkout.",
+)
+@click.option(
+    "--dest",
+    type=click.Path(path_type=Path),
+    help="Output folder [default: ./atlan-NAME-app]; lakeflow: the checkout root [default: the one around .].",
+)
 @click.option("--data-file", type=click.Path(path_type=Path), help="Answers file (YAML) with spec fields.")
 @click.option("--defaults", is_flag=True, help="Never prompt; use catalog values and defaults.")
 @click.option("--dry-run", is_flag=True, help="List every file that would be written; write nothing.")
@@ -61,8 +64,10 @@ Examples:
 @click.option("--display-name", help="Human name of the source.")
 @click.option("--rps", "requests_per_second", type=click.FloatRange(min=0, min_open=True), help="Requests per second.")
 @click.option("--max-concurrency", type=click.IntRange(1, 256), help="Concurrent requests at most.")
+@click.option("--table", "tables", multiple=True, metavar="TABLE", help="lakeflow: a table to generate (repeatable).")
+@click.option("--ingestion-type", "ingestion", multiple=True, metavar="TABLE=TYPE", help="lakeflow: cdc, append...")
 def new_connector(name: str, **kw: Any) -> None:
-    """Create a complete, tested Atlan SDK v3 app for the source NAME."""
+    """Create a complete, tested Atlan SDK v3 app (or, with --target lakeflow, a Lakeflow source) for NAME."""
     from connector_scaffold.errors import ScaffoldError
     from connector_scaffold.new_connector import NewConnectorRequest, run
     from connector_scaffold.spec_sources import SpecOptions
@@ -75,6 +80,10 @@ def new_connector(name: str, **kw: Any) -> None:
     try:
         if interactive:
             options = _prompt(name, options)
+        if kw["target"] == "lakeflow":
+            _new_lakeflow_source(name, SpecOptions(**options), kw)
+        if kw["tables"] or kw["ingestion"]:
+            raise ScaffoldError("--table and --ingestion-type apply to --target lakeflow only")
         request = NewConnectorRequest(
             name=name,
             dest=kw["dest"],
@@ -85,6 +94,53 @@ def new_connector(name: str, **kw: Any) -> None:
             dry_run=kw["dry_run"],
         )
         code = run(request, click.echo, lambda line: click.echo(line, err=True))
+    except ScaffoldError as error:
+        _fail(error)
+    sys.exit(code)
+
+
+def _new_lakeflow_source(name: str, options: Any, kw: dict[str, Any]) -> None:
+    from connector_scaffold.lakeflow.new_source import LakeflowSourceRequest, run
+
+    request = LakeflowSourceRequest(
+        name=name,
+        dest=kw["dest"],
+        answers_file=kw["data_file"],
+        options=options,
+        strict=kw["strict"],
+        force=kw["force"],
+        dry_run=kw["dry_run"],
+        tables=tuple(kw["tables"]),
+        ingestion=tuple(kw["ingestion"]),
+    )
+    sys.exit(run(request, click.echo, lambda line: click.echo(line, err=True)))
+
+
+@main.command(
+    "add-table",
+    epilog="""\b
+Example:
+  scaffold add-table subscriptions
+  scaffold add-table refunds --source stripe --list-path /v1/refunds --records-key data \\
+      --field id:string --field amount:integer --field created:integer --cursor created --dry-run""",
+)
+@click.argument("table")
+@click.option("--source", help="The source under sources/ [default: the one here, or the checkout's only one].")
+@click.option("--dest", type=click.Path(path_type=Path, file_okay=False), help="Checkout root [default: around .].")
+@click.option("--ingestion-type", type=click.Choice(["snapshot", "cdc", "append"]), help="[default: from the cursor]")
+@click.option("--list-path", help="API path of a table the source's spec does not know, e.g. /v1/refunds.")
+@click.option("--field", "fields", multiple=True, metavar="NAME:TYPE", help="A field of that table (repeatable).")
+@click.option("--cursor", help="Its cursor field (integer epoch or datetime).")
+@click.option("--primary-key", default="id", show_default=True, help="Its primary key field.")
+@click.option("--records-key", default="", help="Where its list response holds the records ('' = a bare array).")
+@click.option("--dry-run", is_flag=True, help="Print the unified diff and the files; write nothing.")
+def add_table(table: str, fields: tuple[str, ...], **kw: Any) -> None:
+    """Add TABLE to a table-driven Lakeflow source (generated or hand-written), in place; re-running changes nothing."""
+    from connector_scaffold.errors import ScaffoldError
+    from connector_scaffold.lakeflow.add_table import AddTableRequest, run
+
+    try:
+        code = run(AddTableRequest(table=table, fields=fields, **kw), click.echo, lambda m: click.echo(m, err=True))
     except ScaffoldError as error:
         _fail(error)
     sys.exit(code)
@@ -113,6 +169,112 @@ def _prompt(name: str, options: dict[str, Any]) -> dict[str, Any]:
         if given != default:
             answered["entities"] = tuple(part.strip() for part in given.split(",") if part.strip())
     return answered
+
+
+@main.command(
+    "add-incremental",
+    epilog="""\b
+Examples:
+  scaffold add-incremental --entity workbook --children sheet,dashboard
+  scaffold add-incremental --entity dashboard --timestamp-field changed_on_utc --dry-run
+  scaffold add-incremental --entity app --children page --path ../atlan-acme-app""",
+)
+@click.option("--entity", required=True, help="The entity whose detail extraction becomes incremental.")
+@click.option("--children", default="", metavar="C1,C2", help="Child types the detail step extracts.")
+@click.option("--parent", help="Parent type whose changes cascade to the entity.")
+@click.option("--timestamp-field", help="Change timestamp field [default: first found of updatedAt, ...].")
+@click.option("--id-field", help="Id field of the entity [default: id].")
+@click.option("--list-step", metavar="NAME", help="The step that lists the entity in full.")
+@click.option("--detail-step", "detail_steps", multiple=True, metavar="NAME", help="An expensive detail step.")
+@click.option(
+    "--marker-offset-hours",
+    type=click.FloatRange(min=0),
+    help="Look back this many hours before the marker [default: 2, or what the app has].",
+)
+@click.option("--path", "path", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help="App root.")
+@click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
+@click.option("--allow-dirty", is_flag=True, help="Run on a git tree with uncommitted changes.")
+def add_incremental(entity: str, children: str, detail_steps: tuple[str, ...], **kw: Any) -> None:
+    """Add incremental extraction to an existing Atlan app (REST; SDK v2 or v3), in place."""
+    from connector_scaffold.add_incremental import IncrementalRequest, run
+    from connector_scaffold.errors import ScaffoldError
+
+    try:
+        request = IncrementalRequest(
+            entity=entity,
+            children=tuple(c.strip() for c in children.split(",") if c.strip()),
+            detail_steps=detail_steps,
+            **kw,
+        )
+        code = run(request, click.echo, lambda line: click.echo(line, err=True))
+    except ScaffoldError as error:
+        _fail(error)
+    sys.exit(code)
+
+
+def _check_options(command: Any) -> Any:
+    """The argument and options `check` and `fix` share."""
+    shared = (
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes."),
+        click.option("--no-cache", is_flag=True, help="Lint every file; neither read nor write .scaffold_cache/."),
+    )
+    for decorator in reversed(shared):
+        command = decorator(command)
+    return command
+
+
+def _run_check(paths: tuple[Path, ...], select: tuple[str, ...], **kw: Any) -> None:
+    from connector_scaffold.check.runner import CheckRequest, run
+    from connector_scaffold.errors import ScaffoldError
+
+    request = CheckRequest(paths=paths or (Path("."),), select=select or None, **kw)
+    try:
+        code = run(request, click.echo, lambda line: click.echo(line, err=True))
+    except ScaffoldError as error:
+        _fail(error)
+    sys.exit(code)
+
+
+@main.command(
+    "check",
+    epilog="""\b
+Examples:
+  scaffold check
+  scaffold check app/ tests/test_connector.py --select SCF001,SCF002
+  scaffold check --format json --ignore SCF012
+  scaffold check --diff            # show what `scaffold fix` would change; exit 1 if anything""",
+)
+@_check_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+def check(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, **kw: Any) -> None:
+    """Lint PATHS (default .) against the incremental-extraction and reliability guardrails.
+
+    \b
+    Exit 0 when clean, 1 with findings, 2 on bad usage.
+    Silence a finding with `# scaffold: ignore[CODE]` on its line.
+    Configure under [tool.scaffold] in pyproject.toml.
+    """
+    _run_check(paths, select, ignore=ignore, use_cache=not no_cache, **kw)
+
+
+@main.command(
+    "fix",
+    epilog="""\b
+Examples:
+  scaffold fix
+  scaffold fix app/models.py --select SCF001
+  scaffold check --diff            # the same fixes, shown and not written""",
+)
+@_check_options
+def fix(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool) -> None:
+    """Apply every fix `scaffold check` offers to PATHS (default .), then print what is left.
+
+    Exits 0 even when findings remain (as pre-commit expects from a fixer); re-running changes nothing.
+    """
+    _run_check(paths, select, ignore=ignore, use_cache=not no_cache, fix=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+"""Add annotated fields (the incremental flags, or a detail step's changed-ids file) to a model class."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from ._cst import dotted, find_all, find_class
+
+_FIELD = m.SimpleStatementLine(body=[m.AnnAssign(target=m.Name())])
+
+
+def _field_name(statement: cst.BaseStatement) -> str | None:
+    if not m.matches(statement, _FIELD):
+        return None
+    line = cst.ensure_type(statement, cst.SimpleStatementLine)
+    return cst.ensure_type(cst.ensure_type(line.body[0], cst.AnnAssign).target, cst.Name).value
+
+
+def _body(cls: cst.ClassDef) -> list[cst.BaseStatement]:
+    return list(cls.body.body) if isinstance(cls.body, cst.IndentedBlock) else []
+
+
+def field_names(cls: cst.ClassDef) -> set[str]:
+    return {name for statement in _body(cls) if (name := _field_name(statement))}
+
+
+def uses_kebab_aliases(cls: cst.ClassDef) -> bool:
+    """Whether the model already maps kebab-case keys (`Field(alias="page-size")`), as UI configs send them."""
+    aliases = find_all(cls, m.Arg(keyword=m.Name("alias"), value=m.SimpleString()), cst.Arg)
+    return any("-" in cst.ensure_type(a.value, cst.SimpleString).raw_value for a in aliases)
+
+
+def add_fields(module: cst.Module, class_name: str, snippet_class: cst.ClassDef) -> cst.Module:
+    """Add the snippet's fields the class lacks, after its last field (methods and validators stay below)."""
+    original = find_class(module, class_name)
+    if original is None:
+        raise LookupError(f"class {class_name} is not defined at the top level of this module")
+    have = field_names(original)
+    new = [s for s in _body(snippet_class) if _field_name(s) is not None and _field_name(s) not in have]
+    if not new:
+        return module
+    if isinstance(original.body, cst.IndentedBlock):
+        body = list(original.body.body)
+        block = original.body
+    else:
+        # `class X(Input): ...` on one line: its statements move into an indented block, the `...` goes.
+        small = [s for s in original.body.body if not m.matches(s, m.Expr(m.Ellipsis()))]
+        body, block = [cst.SimpleStatementLine([s]) for s in small], cst.IndentedBlock(body=[])
+    last_field = max((i for i, s in enumerate(body) if m.matches(s, _FIELD)), default=-1)
+    if last_field == -1 and body and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(m.SimpleString())])):
+        last_field = 0  # below the docstring
+    if len(body) == 1 and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(m.Ellipsis())])):
+        body, last_field = [], -1  # an indented `...` body gets the fields instead
+    body[last_field + 1 : last_field + 1] = [s.with_changes(leading_lines=[]) for s in new]
+    patched = original.with_changes(body=block.with_changes(body=body))
+    return module.with_changes(body=[patched if s is original else s for s in module.body])
+
+
+def required_fields(cls: cst.ClassDef) -> list[str]:
+    """Fields without a default (`x: int`, `x: int = Field(alias="x")`, `x: int = Field(...)`)."""
+    required = []
+    for statement in _body(cls):
+        name = _field_name(statement)
+        if name is None:
+            continue
+        assign = cst.ensure_type(cst.ensure_type(statement, cst.SimpleStatementLine).body[0], cst.AnnAssign)
+        annotation = assign.annotation.annotation
+        outer = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+        if dotted(outer).rsplit(".", 1)[-1] == "ClassVar":
+            continue
+        if assign.value is None or (_is_field_call(assign.value) and not _field_has_default(assign.value)):
+            required.append(name)
+    return required
+
+
+def _is_field_call(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Call) and dotted(value.func).rsplit(".", 1)[-1] == "Field"
+
+
+def _field_has_default(call: cst.BaseExpression) -> bool:
+    args = cst.ensure_type(call, cst.Call).args
+    if any(a.keyword is not None and a.keyword.value in ("default", "default_factory") for a in args):
+        return True
+    positional = [a for a in args if a.keyword is None and not a.star]
+    return bool(positional) and not isinstance(positional[0].value, cst.Ellipsis)

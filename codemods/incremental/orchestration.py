@@ -1,0 +1,166 @@
+"""Wire the incremental steps into the orchestration (v2 `@workflow.run`, v3 `App.run()`), once each.
+
+Anchors are statements that call a step by name (`self.activities_cls.extract_workbooks`, `self.upload`, ...).
+Blocks are inserted after the one simple statement calling the anchor, in the block that holds it; every edit
+first checks whether it is already there, so a second run returns the function unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+from ._cst import attributes_in, dotted, find_all, mentions, snippet_return
+
+Edit = Callable[[Sequence[cst.BaseStatement], int], list[cst.BaseStatement]]
+
+
+class AnchorError(LookupError):
+    pass
+
+
+def _calls(node: cst.CSTNode, step: str) -> bool:
+    return step in attributes_in(node)
+
+
+class _AtAnchor(cst.CSTTransformer):
+    """Apply `edit` to the block holding the one simple statement that calls `step`."""
+
+    def __init__(self, step: str, edit: Edit) -> None:
+        self.step, self.edit, self.hits = step, edit, 0
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = updated.body
+        found = [i for i, s in enumerate(body) if isinstance(s, cst.SimpleStatementLine) and _calls(s, self.step)]
+        if not found:
+            return updated
+        self.hits += len(found)
+        return updated.with_changes(body=self.edit(body, found[0]))
+
+
+def at_anchor(function: cst.FunctionDef, step: str, edit: Edit) -> cst.FunctionDef:
+    visitor = _AtAnchor(step, edit)
+    updated = cst.ensure_type(function.visit(visitor), cst.FunctionDef)
+    if visitor.hits == 0:
+        raise AnchorError(f"no statement in {function.name.value}() calls {step}")
+    if visitor.hits > 1:
+        raise AnchorError(f"{function.name.value}() calls {step} more than once")
+    return updated
+
+
+def insert_after(function: cst.FunctionDef, step: str, block: list[cst.BaseStatement], done: str) -> cst.FunctionDef:
+    """Insert `block` after the statement calling `step`, unless the function already calls `done`."""
+    if mentions(function, done):
+        return function
+    return at_anchor(function, step, lambda body, i: [*body[: i + 1], *block, *body[i + 1 :]])
+
+
+def insert_at_start(function: cst.FunctionDef, block: list[cst.BaseStatement], done: str) -> cst.FunctionDef:
+    """Insert `block` first in the function (below a docstring), unless the function already calls `done`."""
+    if mentions(function, done):
+        return function
+    body = list(cst.ensure_type(function.body, cst.IndentedBlock).body)
+    start = 1 if body and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(m.SimpleString())])) else 0
+    body[start:start] = block
+    return function.with_changes(body=function.body.with_changes(body=body))
+
+
+def is_guarded(function: cst.FunctionDef, step: str, marker: str) -> bool:
+    """Whether the call of `step` already sits under an `if` whose test mentions `marker` (a name or a key)."""
+    code = cst.Module(body=[]).code_for_node
+    return any(marker in code(node.test) and _calls(node.body, step) for node in find_all(function, m.If(), cst.If))
+
+
+def guard_step(
+    function: cst.FunctionDef,
+    step: str,
+    guard: cst.If,
+    marker: str,
+    output_type: str | None,
+    steps: Collection[str] = (),
+) -> cst.FunctionDef:
+    """Run `step` only when `guard` holds (the snippet's `DETAIL_STEP` is the step's statement).
+
+    A step whose result is assigned gets `target = output_type()` in the else branch, so the code after it
+    still finds the name. A statement that also runs another of `steps` (an `asyncio.gather`) is refused:
+    guarding it would skip the other step too.
+    """
+    if is_guarded(function, step, marker):
+        return function
+
+    def edit(body: Sequence[cst.BaseStatement], index: int) -> list[cst.BaseStatement]:
+        statement = cst.ensure_type(body[index], cst.SimpleStatementLine)
+        others = sorted(s for s in steps if s != step and _calls(statement, s))
+        if others:
+            raise AnchorError(f"{step} runs in one statement with {', '.join(others)}; run it on its own line")
+        inner = statement.body[0]
+        assigned = isinstance(inner, cst.Assign) and len(inner.targets) == 1
+        names: dict[str, cst.BaseExpression] = {}
+        if isinstance(inner, cst.Assign) and assigned:
+            if output_type is None:
+                raise AnchorError(f"the result of {step} is used later and its output type is unknown")
+            names = {"DETAIL_TARGET": inner.targets[0].target, "DETAIL_OUTPUT": cst.Name(output_type)}
+        elif isinstance(inner, cst.Assign | cst.AnnAssign | cst.AugAssign):
+            raise AnchorError(f"the result of {step} is assigned in a form add-incremental cannot guard")
+        new_guard = cst.ensure_type(guard.visit(_Placeholders(names, statement.with_changes(leading_lines=[]))), cst.If)
+        if not assigned:
+            new_guard = new_guard.with_changes(orelse=None)
+        return [*body[:index], new_guard.with_changes(leading_lines=statement.leading_lines), *body[index + 1 :]]
+
+    return at_anchor(function, step, edit)
+
+
+class _Placeholders(cst.CSTTransformer):
+    """Replace placeholder names in a snippet; a bare `DETAIL_STEP` line becomes the step's own statement."""
+
+    def __init__(self, names: dict[str, cst.BaseExpression], step: cst.SimpleStatementLine | None = None) -> None:
+        self.names, self.step = names, step
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        if self.step is not None and m.matches(original, m.SimpleStatementLine(body=[m.Expr(m.Name("DETAIL_STEP"))])):
+            return self.step
+        return updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        return self.names.get(original.value, updated)
+
+
+def rewrite_step_argument(function: cst.FunctionDef, step: str, wrap: cst.FunctionDef) -> cst.FunctionDef:
+    """v3: hand the detail task its changed-ids file: `self.step(x)` -> `self.step(x.model_copy(update=...))`."""
+    template = snippet_return(wrap)
+    calls = [c for c in find_all(function, m.Call(), cst.Call) if dotted(c.func).endswith(f".{step}")]
+    if len(calls) != 1 or len(calls[0].args) != 1:
+        raise AnchorError(f"{function.name.value}() must call {step} once with one argument")
+    call = calls[0]
+    argument = call.args[0].value
+    if mentions(argument, "model_copy") and _mentions_string(argument, template):
+        return function
+    new_argument = cst.ensure_type(template.visit(_Placeholders({"DETAIL_ARGUMENT": argument})), cst.BaseExpression)
+    new_call = call.with_changes(args=[call.args[0].with_changes(value=new_argument)])
+    return cst.ensure_type(function.visit(_SwapCall(call, new_call)), cst.FunctionDef)
+
+
+def _mentions_string(node: cst.CSTNode, template: cst.CSTNode) -> bool:
+    """Whether node already holds the template's string keys (the changed-ids field it sets)."""
+    keys = {s.value for s in find_all(template, m.SimpleString(), cst.SimpleString)}
+    return keys <= {s.value for s in find_all(node, m.SimpleString(), cst.SimpleString)}
+
+
+class _SwapCall(cst.CSTTransformer):
+    def __init__(self, old: cst.Call, new: cst.Call) -> None:
+        self.old, self.new = old, new
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        return self.new if original is self.old else updated
+
+
+def step_options(function: cst.FunctionDef, step: str) -> list[cst.Arg]:
+    """The keyword arguments (retry policy, timeouts) of the call that runs `step`, to reuse for new steps."""
+    for call in find_all(function, m.Call(), cst.Call):
+        if any(_calls(arg.value, step) for arg in call.args if arg.keyword is None and not arg.star):
+            return [a for a in call.args if (a.keyword is not None and a.keyword.value != "args") or a.star == "**"]
+    return []

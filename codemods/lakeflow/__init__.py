@@ -1,0 +1,1 @@
+"""libcst codemods over Lakeflow community-connector sources."""

@@ -1,0 +1,121 @@
+"""SCF004: a watermark taken from the wall clock after extraction skips whatever changed while the run extracted."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from ..lint.patterns import PERSIST_CALL, Scopes, dotted, last_name, positional, string_value, target_name
+from ..lint.rule import Invalid
+
+_CLOCKS = frozenset(
+    {
+        "datetime.now",
+        "datetime.utcnow",
+        "datetime.today",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "datetime.datetime.today",
+        "date.today",
+        "datetime.date.today",
+        "time.time",
+        "time.time_ns",
+        "pendulum.now",
+        "arrow.now",
+        "arrow.utcnow",
+        "self.now",
+        "workflow.now",
+    }
+)
+_WATERMARK_NAME = re.compile(r"marker|watermark|high_water|last_sync|last_extract", re.IGNORECASE)
+_EXTRACT_CALL = re.compile(r"^(extract|fetch|list|paginate|crawl|scan)(_|$)")
+_ACTIVITY_CALLS = frozenset({"execute_activity", "execute_activity_method"})
+
+
+class WallClockWatermark(Scopes):
+    CODE = "SCF004"
+    MESSAGE = "watermark taken from the wall clock after extraction; capture it before extracting (fetch_marker)"
+    GUARDRAIL = "extraction seed: an incremental extractor that uses NOW() after the fact; atlan-sdk §5 IMPL-10"
+    KEYWORDS = (b"now", b"time", b"today")
+
+    VALID = (
+        """
+        async def run(self, input):
+            next_marker = datetime.now(timezone.utc).isoformat()
+            await self.extract_tables(input)
+            await persist_marker(cqn, next_marker)
+        """,
+        """
+        async def run(self, input):
+            rows = await self.extract_tables(input)
+            started = datetime.now()
+            watermark = max(row["updated_at"] for row in rows)
+        """,
+    )
+    INVALID = (
+        Invalid(
+            """
+            async def run(self, input):
+                rows = await self.extract_tables(input)
+                next_marker = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            """
+        ),
+        Invalid(
+            """
+            async def run(self, input):
+                await persist_marker(cqn, marker_value=str(time.time()))
+            """
+        ),
+    )
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        # Per function: has it called an extraction yet?
+        self._extracted: list[bool] = [False]
+        # Watermark assignments and persist calls we are inside of.
+        self._sinks: list[tuple[cst.CSTNode, bool]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        self._extracted.append(False)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().leave_FunctionDef(node)
+        self._extracted.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if any(_WATERMARK_NAME.search(target_name(t.target) or "") for t in node.targets):
+            self._sinks.append((node, False))
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        if self._sinks and self._sinks[-1][0] is node:
+            self._sinks.pop()
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if _WATERMARK_NAME.search(target_name(node.target) or ""):
+            self._sinks.append((node, False))
+
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._sinks and self._sinks[-1][0] is node:
+            self._sinks.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if dotted(node.func) in _CLOCKS:
+            # Persisting the clock is always after the fact; assigning it is only after an extraction.
+            if self._sinks and (self._sinks[-1][1] or self._extracted[-1]):
+                self.report(node)
+            return
+        name = last_name(node.func) or ""
+        if name in _ACTIVITY_CALLS:
+            activity = next(iter(positional(node)), None)
+            name = (activity and (last_name(activity.value) or string_value(activity.value))) or ""
+        if PERSIST_CALL.match(name):
+            self._sinks.append((node, True))
+        elif _EXTRACT_CALL.match(name) and not _WATERMARK_NAME.search(name) and "state" not in name:
+            self._extracted[-1] = True
+
+    def leave_Call(self, node: cst.Call) -> None:
+        if self._sinks and self._sinks[-1][0] is node:
+            self._sinks.pop()

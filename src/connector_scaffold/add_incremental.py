@@ -1,0 +1,295 @@
+"""`scaffold add-incremental`: options -> preflight and detection -> Copier render + libcst codemods -> ChangeSet
+-> dry run (unified diff) or atomic apply -> report."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from connector_scaffold.changeset import ChangeSet, Status
+from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.incremental_anchors import find_anchors
+from connector_scaffold.incremental_patch import EntityPlan, Snippets, patch_modules, run_input_class
+from connector_scaffold.project import AppProject, load_project, module_name, registered_activities, task_names
+
+ANSWERS_FILE = ".copier-answers.incremental.yml"
+DEFAULT_MARKER_OFFSET_HOURS = 2.0
+# The one generated module the user edits: created once, later only extended (every other one is regenerated).
+HOOKS = "app/extracts/incremental_hooks.py"
+TIMESTAMP_CANDIDATES = ("updatedAt", "updated_at", "modifiedAt", "lastModifiedTime", "createdAt")
+# What this command renders: never evidence about the app (a second entity must not pick up the first's field).
+GENERATED_PREFIXES = ("app/extracts/incremental", "tests/unit/test_incremental_", "incremental-analysis/")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class IncrementalRequest:
+    entity: str
+    path: Path = Path(".")
+    children: tuple[str, ...] = ()
+    parent: str | None = None
+    timestamp_field: str | None = None
+    id_field: str | None = None
+    list_step: str | None = None
+    detail_steps: tuple[str, ...] = ()
+    marker_offset_hours: float | None = None
+    dry_run: bool = False
+    allow_dirty: bool = False
+
+
+@dataclass
+class Plan:
+    project: AppProject
+    entities: list[dict]
+    changes: ChangeSet
+    notes: list[str] = field(default_factory=list)
+
+
+def plan(request: IncrementalRequest) -> Plan:
+    """Every file the command would write, computed in memory, parsed and compiled; nothing is written."""
+    for name in (request.entity, *request.children, *([request.parent] if request.parent else [])):
+        if not _IDENTIFIER.match(name):
+            raise ScaffoldError(f"{name!r} is not an entity name (lowercase letters, digits, _)")
+    root = request.path.resolve()
+    project = load_project(root)
+    if project.kind == "SQL":
+        raise ScaffoldError(
+            "this is a SQL connector: add-incremental does the REST path only; SQL apps use the SDK's incremental "
+            "SQL classes (IncrementalSQLMetadataExtractionActivities / IncrementalSqlMetadataExtractor)"
+        )
+    notes: list[str] = []
+    previous = _previous_answers(root)
+    entities = _merge_entities(root, previous, request, notes)
+    plans = [
+        EntityPlan(e["name"], find_anchors(project, e["name"], e["children"], e["list_step"], e["detail_steps"]))
+        for e in entities
+    ]
+    for e, p in zip(entities, plans, strict=True):
+        e["list_step"], e["detail_steps"] = p.anchors.list_step, list(p.anchors.detail_steps)
+    offset = request.marker_offset_hours
+    if offset is None:
+        offset = float(previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS))
+    from connector_scaffold.render import format_like, render_template
+
+    answers = {
+        "connector": project.name,
+        "sdk_major": project.sdk_major,
+        "shape": project.shape,
+        "connector_type": project.kind,
+        "evidence": project.evidence,
+        "harness": _harness(project, plans, entities),
+        "marker_offset_hours": offset,
+        "entities": entities,
+    }
+    rendered = render_template("incremental", answers, ruff_format=False)
+    patched = patch_modules(project, plans, Snippets(rendered))
+    files = {p: d for p, d in rendered.items() if not p.startswith("_scaffold_snippets/")}
+    if (root / HOOKS).is_file():
+        extended = _extend_hooks(root / HOOKS, files.pop(HOOKS))
+        if extended is not None:
+            files[HOOKS] = extended
+    files.update({path: module.code.encode("utf-8") for path, module in patched.items()})
+    workflow_json = _workflow_json(root)
+    if workflow_json is None:
+        notes.append("no app/templates/workflow.json or app/frontend/workflow.json: add the UI toggles by hand")
+    else:
+        files[workflow_json] = _add_toggles(root / workflow_json, workflow_json, offset)
+    changes = ChangeSet(root)
+    for path, data in sorted(format_like(root, files).items()):
+        changes.put(path, data)
+    changes.validate()
+    return Plan(project, entities, changes, notes)
+
+
+def run(request: IncrementalRequest, out: Callable[[str], None], err: Callable[[str], None]) -> int:
+    """Plan, then print the diff (dry run) or write every file atomically; print the report. Exit code 0."""
+    result = plan(request)
+    changes = result.changes
+    for note in result.notes:
+        err(f"note: {note}")
+    if request.dry_run:
+        if changes.pending:
+            out(changes.diff().rstrip("\n"))
+        for line in changes.report():
+            out(line)
+        out(f"dry run: would write {len(changes.pending)} file(s); nothing written")
+        return 0
+    if changes.pending and not request.allow_dirty:
+        # Only a run that writes needs a clean tree: the user must be able to review and revert our diff alone.
+        _refuse_dirty(changes.root)
+    written = changes.apply()
+    for line in report(result, written):
+        out(line)
+    return 0
+
+
+def report(result: Plan, written: list[str]) -> list[str]:
+    """The final report: entities made incremental, files created and modified, next steps."""
+    project = result.project
+    lines = [f"add-incremental: {project.name} ({project.shape} app, {project.sdk_requirement})"]
+    for e in result.entities:
+        children = f", children {', '.join(e['children'])}" if e["children"] else ""
+        parent = f", parent {e['parent']}" if e["parent"] else ""
+        lines.append(
+            f"  entity {e['name']}: list step {e['list_step']}, detail step {', '.join(e['detail_steps'])}, "
+            f"timestamp {e['timestamp_field']}{children}{parent}"
+        )
+    if not written:
+        lines.append("nothing to do: every file is already identical")
+        return lines
+    for status, verb in ((Status.create, "created"), (Status.update, "modified")):
+        lines.extend(f"  {verb:<8}  {path}" for path in result.changes.by_status(status) if path in written)
+    lines += [
+        "next steps:",
+        "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_*.py are new",
+        "  2. tune is_false_positive_<entity>() in app/extracts/incremental.py if the source bumps timestamps "
+        "without a metadata change",
+        '  3. by hand, in the marketplace package: add incremental-extraction (configmap, default "false") and '
+        "the publish path of the persistent state",
+        "  4. a staging run with incremental_enabled=true, then a second run: only changed entities are re-extracted",
+    ]
+    return lines
+
+
+def _refuse_dirty(root: Path) -> None:
+    """Refuse a git tree with uncommitted changes to tracked files; a folder outside git is not refused."""
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    changed = [line[3:] for line in done.stdout.splitlines() if line.strip()] if done.returncode == 0 else []
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        raise ScaffoldError(f"uncommitted changes in {changed[0]}{more}; commit or stash them, or pass --allow-dirty")
+
+
+def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
+    """The app's hooks module plus the hooks of new entities (and their imports), or None when it has them all:
+    then the file is not touched at all, not even reformatted."""
+    import libcst as cst
+
+    try:
+        existing = cst.parse_module(path.read_bytes())
+    except cst.ParserSyntaxError as error:
+        raise ScaffoldError(f"{HOOKS}:{error.raw_line}: does not parse: {error.message}") from None
+    fresh = cst.parse_module(rendered)
+    extended = codemod("incremental", "add_methods").add_functions(existing, fresh)
+    if extended is existing:
+        return None
+    extended = codemod("incremental", "imports").ensure_imports(extended, fresh)
+    return extended.code.encode("utf-8")
+
+
+def _add_toggles(path: Path, relative: str, marker_offset_hours: float) -> bytes:
+    toggles = codemod("incremental", "workflow_json")
+    try:
+        text = path.read_text(encoding="utf-8")
+        updated = toggles.add_toggles(text, marker_offset_hours)
+        json.loads(updated)
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        raise ScaffoldError(f"{relative}: cannot add the incremental toggles: {error}") from None
+    return updated.encode("utf-8")
+
+
+def _harness(project: AppProject, plans: list[EntityPlan], entities: list[dict]) -> dict[str, Any]:
+    """What the generated scenario tests need to run the app's orchestration with its own steps doubled."""
+    incremental = {"read_marker", "persist_incremental_state"}
+    for name in (e["name"] for e in entities):
+        incremental |= {f"read_previous_{name}_list", f"detect_updated_{name}", f"backfill_unchanged_{name}"}
+    first = plans[0].anchors
+    if project.shape == "v2" and project.workflow is not None and project.activities is not None:
+        steps = registered_activities(project.workflow)
+        return {
+            "workflow_module": module_name(project.workflow.path),
+            "workflow_class": project.workflow.name,
+            "activities_module": module_name(project.activities.path),
+            "activities_class": project.activities.name,
+            "app_steps": sorted(s for s in steps if s not in incremental),
+            "args_step": first.args_step,
+            "upload_step": first.upload_step,
+        }
+    if project.app is None:
+        raise RuntimeError("a v3 project always has its App class")
+    run_input = run_input_class(project)
+    return {
+        "app_module": module_name(project.app.path),
+        "app_class": project.app.name,
+        "run_input_module": module_name(run_input.path),
+        "run_input_class": run_input.name,
+        "app_steps": sorted(s for s in task_names(project.app.node) if s not in incremental),
+        "upload_step": first.upload_step,
+    }
+
+
+def _previous_answers(root: Path) -> dict[str, Any]:
+    answers = root / ANSWERS_FILE
+    if not answers.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ScaffoldError(f"{ANSWERS_FILE}: not YAML ({error}); restore it from git or delete it") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _merge_entities(root: Path, previous: dict[str, Any], request: IncrementalRequest, notes: list[str]) -> list[dict]:
+    """Entities already made incremental (from the answers file) plus this one, sorted by name.
+
+    Re-running for an entity keeps the settings it had unless an option says otherwise.
+    """
+    entities = [e for e in previous.get("entities") or [] if isinstance(e, dict) and e.get("name")]
+    before = next((e for e in entities if e["name"] == request.entity), {})
+    timestamp = request.timestamp_field or before.get("timestamp_field")
+    if timestamp is None:
+        timestamp = _default_timestamp(root)
+        if timestamp is None:
+            timestamp = "updatedAt"
+            notes.append(
+                f"none of {', '.join(TIMESTAMP_CANDIDATES)} appears in app/ or tests/: {request.entity} uses "
+                "updatedAt, and a record without it always counts as changed; pass --timestamp-field FIELD"
+            )
+    entity = {
+        "name": request.entity,
+        "id_field": request.id_field or before.get("id_field") or "id",
+        "timestamp_field": timestamp,
+        "children": list(request.children) or list(before.get("children") or []),
+        "parent": request.parent if request.parent is not None else before.get("parent") or "",
+        "list_step": request.list_step or before.get("list_step"),
+        "detail_steps": list(request.detail_steps) or list(before.get("detail_steps") or []),
+    }
+    kept = [e for e in entities if e["name"] != request.entity]
+    return sorted([*kept, entity], key=lambda e: e["name"])
+
+
+def _default_timestamp(root: Path) -> str | None:
+    """The first candidate field the app's code or fixtures mention (not counting what this command wrote)."""
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace")
+        for folder in ("app", "tests")
+        for p in sorted((root / folder).rglob("*"))
+        if p.suffix in (".py", ".json", ".yaml", ".yml")
+        and p.is_file()
+        and not p.relative_to(root).as_posix().startswith(GENERATED_PREFIXES)
+    ]
+    for candidate in TIMESTAMP_CANDIDATES:
+        if any(f'"{candidate}"' in text or f"'{candidate}'" in text for text in texts):
+            return candidate
+    return None
+
+
+def _workflow_json(root: Path) -> str | None:
+    for candidate in ("app/templates/workflow.json", "app/frontend/workflow.json"):
+        if (root / candidate).is_file():
+            return candidate
+    return None

@@ -1,0 +1,1 @@
+"""`scaffold check` / `scaffold fix`: files, configuration, cache and output around the codemods/lint engine."""

@@ -1,0 +1,165 @@
+"""`scaffold check` and `scaffold fix`: find the files, lint what the cache does not know, report or fix.
+
+libcst is imported only when a file misses the cache or a fix is applied, so a warm run costs the hashing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from connector_scaffold.check.cache import Cache, content_key
+from connector_scaffold.check.codemods_import import import_codemods
+from connector_scaffold.check.config import load_config, project_root
+from connector_scaffold.check.discovery import discover
+from connector_scaffold.check.output import json_text, text_lines
+from connector_scaffold.check.selection import PARSE_ERROR, enabled_codes, known_codes
+from connector_scaffold.errors import ScaffoldError
+
+if TYPE_CHECKING:
+    from connector_scaffold.changeset import ChangeSet
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    paths: tuple[Path, ...]
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    output_format: str = "text"
+    diff: bool = False
+    fix: bool = False
+    use_cache: bool = True
+
+
+@dataclass
+class _File:
+    path: Path
+    data: bytes
+    codes: frozenset[str]
+    findings: list[Any]
+
+
+class _Linter:
+    """The engine and its rules, imported on first use."""
+
+    def __init__(self) -> None:
+        self._engine: ModuleType | None = None
+
+    @property
+    def engine(self) -> ModuleType:
+        if self._engine is None:
+            self._engine = import_codemods("lint.engine")
+        return self._engine
+
+    def lint(self, data: bytes) -> list[Any]:
+        return self.engine.lint(data, self.engine.load_rules())
+
+    def fix(self, data: bytes, codes: frozenset[str]) -> tuple[bytes, list[Any]]:
+        return self.engine.fix(data, self.engine.load_rules(), codes)
+
+
+def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
+    for path in request.paths:
+        if not path.exists():
+            raise ScaffoldError(f"{path}: no such file or folder")
+    config = load_config(project_root(request.paths[0]))
+    select = request.select if request.select is not None else config.select
+    codes = enabled_codes(known_codes(), select, (*config.ignore, *request.ignore))
+    finding = import_codemods("lint.findings").Finding
+    cache = Cache.open(config.root) if request.use_cache else Cache.disabled()
+    linter = _Linter()
+
+    files = []
+    for path in discover(request.paths, config):
+        data, findings = _findings(path, cache, linter, finding)
+        file_codes = codes - config.ignored_codes(path)
+        kept = [f for f in findings if f.code in file_codes]
+        # Only a file with something to fix needs its bytes again.
+        files.append(_File(path, data if any(f.fixable for f in kept) else b"", file_codes, kept))
+
+    if request.diff:
+        changes = _changes(_fixed(files, cache, linter))
+        if changes.pending:
+            echo(changes.diff().rstrip("\n"))
+        code = 1 if changes.pending else 0
+    elif request.fix:
+        fixed = _fixed(files, cache, linter)
+        _changes(fixed).apply()
+        _report(files, "text", echo)
+        if fixed:
+            echo_err(f"fixed {len(fixed)} file{'' if len(fixed) == 1 else 's'}")
+        code = 0
+    else:
+        code = _report(files, request.output_format, echo)
+    cache.save()
+    return code
+
+
+def _findings(path: Path, cache: Cache, linter: _Linter, finding: type[Any]) -> tuple[bytes, list[Any]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return b"", [finding(1, 1, PARSE_ERROR, f"could not read: {error.strerror or error}")]
+    key = content_key(data)
+    rows = cache.get(key)
+    if rows is not None:
+        return data, [finding.from_json(row) for row in rows]
+    findings = linter.lint(data)
+    cache.put(key, [f.to_json() for f in findings])
+    return data, findings
+
+
+def _report(files: list[_File], output_format: str, echo: Echo) -> int:
+    located = [(_shown(file.path), finding) for file in files for finding in file.findings]
+    if output_format == "json":
+        echo(json_text(located))
+    else:
+        for line in text_lines(located):
+            echo(line)
+    return 1 if located else 0
+
+
+def _fixed(files: list[_File], cache: Cache, linter: _Linter) -> dict[Path, bytes]:
+    """The new bytes of every file a fix changes; each file's findings become what is left after fixing."""
+    fixed: dict[Path, bytes] = {}
+    for file in files:
+        if not any(f.fixable for f in file.findings):
+            continue
+        new, remaining = linter.fix(file.data, file.codes)
+        if new != file.data:
+            fixed[file.path] = new
+            cache.put(content_key(new), [f.to_json() for f in remaining])
+            file.findings = [f for f in remaining if f.code in file.codes]
+    return fixed
+
+
+def _changes(fixed: dict[Path, bytes]) -> ChangeSet:
+    from connector_scaffold.changeset import ChangeSet
+
+    root = _common_root(list(fixed))
+    changes = ChangeSet(root=root)
+    for path, new in fixed.items():
+        changes.put(path.resolve().relative_to(root).as_posix(), new)
+    return changes
+
+
+def _common_root(paths: list[Path]) -> Path:
+    """The working directory when every fixed file is under it (so diffs read a/app/x.py), else their common folder."""
+    cwd = Path.cwd().resolve()
+    resolved = [path.resolve() for path in paths]
+    if all(path.is_relative_to(cwd) for path in resolved):
+        return cwd
+    return Path(os.path.commonpath([path.parent for path in resolved]))
+
+
+def _shown(path: Path) -> str:
+    """Paths print relative to the working directory when under it, as ruff prints them."""
+    resolved = path.resolve()
+    cwd = Path.cwd().resolve()
+    return (resolved.relative_to(cwd) if resolved.is_relative_to(cwd) else resolved).as_posix()

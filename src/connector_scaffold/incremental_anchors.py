@@ -1,0 +1,136 @@
+"""Where add-incremental hooks in: the list, detail, upload and workflow-args steps of one entity.
+
+Found by name and structure in the orchestrator (`@workflow.run` or `App.run()`); a missing or ambiguous anchor
+is a one-line error naming the orchestrator's file:line and the option that settles it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+
+from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.project import AppProject, ClassInfo
+
+
+@dataclass(frozen=True)
+class Anchors:
+    list_step: str
+    detail_steps: tuple[str, ...]
+    upload_step: str
+    args_step: str  # "" for v3: the run input is the args
+
+
+def plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def called_steps(run: cst.FunctionDef) -> list[str]:
+    """Attribute names called (or handed to execute_activity_method) in the orchestrator, in order."""
+    names: list[str] = []
+    for node in m.findall(run, m.Attribute()):
+        name = cst.ensure_type(node, cst.Attribute).attr.value
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def find_anchors(
+    project: AppProject, entity: str, children: list[str], list_step: str | None, detail_steps: list[str]
+) -> Anchors:
+    holder, run = project.orchestrator()
+    where = f"{holder.path}:{holder.method_line(run.name.value)}"
+    steps = called_steps(run)
+    listing = _pick(
+        where,
+        steps,
+        [list_step]
+        if list_step
+        else [
+            f"extract_{plural(entity)}",
+            f"fetch_{plural(entity)}",
+            f"list_{plural(entity)}",
+            f"extract_{entity}",
+            f"fetch_{entity}",
+        ],
+        f"the list step of {entity}",
+        "--list-step NAME",
+    )
+    if detail_steps:
+        missing = [s for s in detail_steps if s not in steps]
+        if missing:
+            raise ScaffoldError(f"{where}: {run.name.value}() never calls {missing[0]}; check --detail-step")
+        details = tuple(detail_steps)
+    else:
+        details = _detail_candidates(steps, entity, children, listing)
+        if not details:
+            raise ScaffoldError(
+                f"{where}: no detail step of {entity} (extract_{entity}_details, extract_individual_{plural(entity)} "
+                f"or a child's extract step) is called in {run.name.value}(); pass --detail-step NAME"
+            )
+    upload = _pick(
+        where,
+        steps,
+        ["upload_to_atlan", "run_exit_activities"] if project.shape == "v2" else ["upload"],
+        "the upload step",
+        "a call to " + ("upload_to_atlan" if project.shape == "v2" else "self.upload(...)"),
+    )
+    args = ""
+    if project.shape == "v2":
+        args = _pick(where, steps, ["get_workflow_args"], "the workflow-args step", "a get_workflow_args call")
+    _check_order(where, run, [s for s in (args, listing, *details, upload) if s])
+    return Anchors(listing, details, upload, args)
+
+
+def _pick(where: str, steps: list[str], candidates: list[str], what: str, option: str) -> str:
+    found = [c for c in candidates if c in steps]
+    if not found:
+        raise ScaffoldError(f"{where}: {what} ({' or '.join(candidates[:3])}) is not called here; pass {option}")
+    if len(found) > 1 and "NAME" in option:
+        raise ScaffoldError(f"{where}: {what} is ambiguous ({', '.join(found)}); pass {option}")
+    return found[0]
+
+
+def _detail_candidates(steps: list[str], entity: str, children: list[str], listing: str) -> tuple[str, ...]:
+    named = [
+        f"extract_{entity}_details",
+        f"extract_{entity}_detail",
+        f"fetch_{entity}_details",
+        f"extract_individual_{plural(entity)}",
+    ]
+    for child in children:
+        named += [f"extract_{plural(child)}", f"extract_{child}", f"fetch_{plural(child)}", f"fetch_{child}"]
+    found = [s for s in named if s in steps]
+    if not found and not children:
+        found = [s for s in steps if s.startswith((f"extract_{entity}_", f"fetch_{entity}_")) and s != listing]
+    return tuple(dict.fromkeys(found))
+
+
+def _check_order(where: str, run: cst.FunctionDef, order: list[str]) -> None:
+    code = cst.Module(body=[run]).code
+    positions = [code.find(f".{step}") for step in order]
+    if positions != sorted(positions):
+        raise ScaffoldError(
+            f"{where}: steps do not run in the order {' -> '.join(order)}; check --list-step/--detail-step"
+        )
+
+
+def step_types(info: ClassInfo, step: str) -> tuple[str | None, str | None]:
+    """(input annotation, return annotation) names of a v3 task."""
+    function = info.method(step)
+    if function is None or len(function.params.params) < 2:
+        return None, None
+    annotation = function.params.params[1].annotation
+    returns = function.returns
+    return (
+        _name(annotation.annotation) if annotation else None,
+        _name(returns.annotation) if returns else None,
+    )
+
+
+def _name(node: cst.BaseExpression) -> str | None:
+    return node.value if isinstance(node, cst.Name) else None

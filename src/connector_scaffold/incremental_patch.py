@@ -1,0 +1,262 @@
+"""Apply the incremental codemods to an app's modules in memory; snippets come from the Copier render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+
+from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.incremental_anchors import Anchors, step_types
+from connector_scaffold.project import AppProject, ClassInfo, task_names
+
+# Steps the SDK base classes define, which the app's own classes do not list.
+FRAMEWORK_STEPS = frozenset({"get_workflow_args", "preflight_check", "upload_to_atlan", "upload", "download"})
+Change = Callable[[cst.Module], cst.Module]
+Update = Callable[..., None]  # (class, change, step=None): a failing change names the step's line when given
+
+
+@dataclass(frozen=True)
+class EntityPlan:
+    name: str
+    anchors: Anchors
+
+
+class Snippets:
+    """The `_scaffold_snippets/*.py` files of the render: code blocks the codemods copy into the app."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.modules = {
+            path.split("/", 1)[1].removesuffix(".py"): cst.parse_module(data)
+            for path, data in files.items()
+            if path.startswith("_scaffold_snippets/")
+        }
+
+    def module(self, name: str) -> cst.Module:
+        return self.modules[name]
+
+    def cls(self, module: str, name: str) -> cst.ClassDef:
+        found = codemod("incremental", "_cst").find_class(self.modules[module], name)
+        if found is None:
+            raise RuntimeError(f"templates/incremental: snippet {module}.{name} is missing")
+        return found
+
+    def function(self, module: str, name: str) -> cst.FunctionDef:
+        found = codemod("incremental", "_cst").find_function(self.modules[module], name)
+        if found is None:
+            raise RuntimeError(f"templates/incremental: snippet {module}.{name} is missing")
+        return found
+
+    def block(
+        self, module: str, name: str, names: dict[str, cst.BaseExpression], options: list[cst.Arg]
+    ) -> list[cst.BaseStatement]:
+        """The statements of snippet function `name`, placeholders replaced, `**STEP_OPTIONS` expanded."""
+        helpers = codemod("incremental", "_cst")
+        return [
+            cst.ensure_type(helpers.substitute(s, names, options), cst.BaseStatement)
+            for s in helpers.body_of(self.function(module, name))
+        ]
+
+    def method_names(self, module: str) -> list[str]:
+        return [f.name.value for f in codemod("incremental", "_cst").methods(self.cls(module, "Snippet"))]
+
+
+def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippets) -> dict[str, cst.Module]:
+    """Every module the command changes, patched; raises ScaffoldError naming file:line when an anchor fails."""
+    modules: dict[str, cst.Module] = {}
+
+    def update(info: ClassInfo, change: Change, step: str | None = None) -> None:
+        try:
+            modules[info.path] = change(modules.get(info.path, project.modules[info.path]))
+        except LookupError as error:
+            line = info.method_line(step) if step else info.line
+            hint = (
+                "; the detail step must loop over the listed records in its own body, or pass --detail-step NAME "
+                "for the step that does"
+                if step and "no loop" in str(error)
+                else ""
+            )
+            raise ScaffoldError(f"{info.path}:{line}: {error}{hint}") from None
+
+    if project.shape == "v2":
+        _patch_v2(project, plans, snippets, update)
+    else:
+        _patch_v3(project, plans, snippets, update)
+    _patch_contract(project, snippets, update)
+    imports = codemod("incremental", "imports")
+    snippet_modules = {"v2": ["v2_activities", "v2_workflow"], "v3": ["v3_app", "v3_run"]}[project.shape]
+    sources = [snippets.module(name) for name in [*snippet_modules, "detail_filter", "contract_fields"]]
+    for path, module in sorted(modules.items()):
+        modules[path] = imports.ensure_imports(module, *sources)
+    # A module whose edits were all there already is not a change.
+    return {path: module for path, module in modules.items() if module.code != project.modules[path].code}
+
+
+def _patch_v2(project: AppProject, plans: list[EntityPlan], snippets: Snippets, update: Update) -> None:
+    methods = codemod("incremental", "add_methods")
+    register = codemod("incremental", "register_activities")
+    detail = codemod("incremental", "detail_filter")
+    acts, flow = project.activities, project.workflow
+    if acts is None or flow is None:
+        raise RuntimeError("a v2 project always has its activities and workflow classes")
+    update(acts, lambda mod: methods.add_methods(mod, acts.name, snippets.cls("v2_activities", "Snippet")))
+    update(flow, lambda mod: register.register_activities(mod, flow.name, snippets.method_names("v2_activities")))
+    for plan in plans:
+        wrap = snippets.function("detail_filter", f"loop_{plan.name}")
+        for step in plan.anchors.detail_steps:
+            update(acts, lambda mod, s=step, w=wrap: detail.limit_detail_loop(mod, acts.name, s, w), step)
+    update(flow, lambda mod: _wire(project, plans, snippets, mod, "v2_workflow"))
+
+
+def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, update: Update) -> None:
+    methods = codemod("incremental", "add_methods")
+    detail = codemod("incremental", "detail_filter")
+    fields = codemod("incremental", "contract_fields")
+    app = project.app
+    if app is None:
+        raise RuntimeError("a v3 project always has its App class")
+    update(app, lambda mod: methods.add_methods(mod, app.name, snippets.cls("v3_app", "Snippet")))
+    for plan in plans:
+        wrap = snippets.function("detail_filter", f"loop_{plan.name}")
+        for step in plan.anchors.detail_steps:
+            update(app, lambda mod, s=step, w=wrap: detail.limit_detail_loop(mod, app.name, s, w), step)
+            input_type, output_type = step_types(app, step)
+            contract = project.find_class(input_type or "")
+            if contract is None:
+                raise ScaffoldError(
+                    f"{app.path}:{app.method_line(step)}: the input type of {step} is not a class of this app; "
+                    "add-incremental hands it the changed ids through a field"
+                )
+            _check_empty_output(project, app, step, output_type)
+            snippet = snippets.cls("contract_fields", f"DetailInput_{plan.name}")
+            update(contract, lambda mod, c=contract, sn=snippet: fields.add_fields(mod, c.name, sn))
+    update(app, lambda mod: _wire(project, plans, snippets, mod, "v3_run"))
+
+
+def _check_empty_output(project: AppProject, app: ClassInfo, step: str, output_type: str | None) -> None:
+    """A skipped detail task's result is `OutputType()`: refuse when that cannot be built without arguments."""
+    fields = codemod("incremental", "contract_fields")
+    seen: set[str] = set()
+    pending = [output_type or ""]
+    while pending:
+        info = project.find_class(pending.pop())
+        if info is None or info.name in seen:
+            continue  # a class of the SDK: its Output contracts give every field a default
+        seen.add(info.name)
+        required = fields.required_fields(info.node)
+        if required:
+            raise ScaffoldError(
+                f"{info.path}:{info.line}: {info.name}.{required[0]} has no default, but when no entity changed "
+                f"{step} is skipped and its result is an empty {output_type}(); give its fields defaults"
+            )
+        pending.extend(codemod("incremental", "_cst").dotted(b.value).rsplit(".", 1)[-1] for b in info.node.bases)
+
+
+def _patch_contract(project: AppProject, snippets: Snippets, update: Update) -> None:
+    """The args model (v2) or run input (v3) gains the incremental flags, kebab-aliased where the app uses them."""
+    fields = codemod("incremental", "contract_fields")
+    target = _args_model(project)
+    if target is None:
+        return
+    kebab = fields.uses_kebab_aliases(target.node)
+    snippet = snippets.cls("contract_fields", "KebabSnippet" if kebab else "Snippet")
+    update(target, lambda mod: fields.add_fields(mod, target.name, snippet))
+
+
+def run_input_class(project: AppProject) -> ClassInfo:
+    """v3: the class of run()'s (or the @entrypoint's) input; it must be defined in the app."""
+    holder, run = project.orchestrator()
+    annotation = run.params.params[1].annotation if len(run.params.params) > 1 else None
+    name = annotation.annotation.value if annotation and isinstance(annotation.annotation, cst.Name) else ""
+    found = project.find_class(name)
+    if found is None:
+        raise ScaffoldError(
+            f"{holder.path}:{holder.method_line(run.name.value)}: the input type of {run.name.value}() is not a "
+            "class of this app; add-incremental adds the incremental flags to it"
+        )
+    return found
+
+
+def _args_model(project: AppProject) -> ClassInfo | None:
+    """v3: the run input class. v2: the app's *Args model, preferring one with kebab aliases (the UI's keys)."""
+    if project.shape == "v3":
+        return run_input_class(project)
+    fields = codemod("incremental", "contract_fields")
+    models = [c for c in project.classes if c.name.endswith(("Args", "Arguments"))]
+    kebab = [c for c in models if fields.uses_kebab_aliases(c.node)]
+    return (kebab or models or [None])[0]
+
+
+def _wire(
+    project: AppProject, plans: list[EntityPlan], snippets: Snippets, module: cst.Module, name: str
+) -> cst.Module:
+    orchestration = codemod("incremental", "orchestration")
+    holder, run = project.orchestrator()
+    run = _current_run(module, holder, run)
+    names = _placeholders(project, run, plans[0].anchors)
+    first = plans[0].anchors
+    args_options = orchestration.step_options(run, first.args_step) if first.args_step else []
+    steps = set(task_names((project.activities or holder).node)) | FRAMEWORK_STEPS
+
+    def block(fn: str, anchor: str) -> list[cst.BaseStatement]:
+        return snippets.block(name, fn, names, orchestration.step_options(run, anchor))
+
+    marker = snippets.block(name, "after_args", names, args_options)
+    if first.args_step:
+        run = orchestration.insert_after(run, first.args_step, marker, "read_marker")
+    else:
+        run = orchestration.insert_at_start(run, marker, "read_marker")
+    previous_read = "read_marker"
+    for plan in plans:
+        a, e = plan.anchors, plan.name
+        after_marker = snippets.block(name, f"after_marker_{e}", names, args_options)
+        # After the previous entity's read, so the reads run in entity order whichever entity came first.
+        run = orchestration.insert_after(run, previous_read, after_marker, f"read_previous_{e}_list")
+        previous_read = f"read_previous_{e}_list"
+        run = orchestration.insert_after(run, a.list_step, block(f"after_list_{e}", a.list_step), f"detect_updated_{e}")
+        # Backfill goes in before the guard wraps the detail step, so it runs even when nothing changed.
+        after_detail = block(f"after_detail_{e}", a.list_step)
+        run = orchestration.insert_after(run, a.detail_steps[-1], after_detail, f"backfill_unchanged_{e}")
+        guard = next(s for s in snippets.block(name, f"detail_guard_{e}", names, []) if isinstance(s, cst.If))
+        for step in a.detail_steps:
+            output_type = step_types(project.app, step)[1] if project.app else None
+            marker_name = f"changed_{e}_count" if project.shape == "v2" else f"detected_{e}"
+            run = orchestration.guard_step(run, step, guard, marker_name, output_type, steps)
+            if project.shape == "v3":
+                run = orchestration.rewrite_step_argument(run, step, snippets.function(name, f"detail_argument_{e}"))
+    after_upload = block("after_upload", first.upload_step)
+    run = orchestration.insert_after(run, first.upload_step, after_upload, "persist_incremental_state")
+    return _replace_run(module, holder, run)
+
+
+def _placeholders(project: AppProject, run: cst.FunctionDef, anchors: Anchors) -> dict[str, cst.BaseExpression]:
+    """What the snippets' placeholders stand for: the run input (v3), the workflow args and activities (v2)."""
+    if project.shape == "v3":
+        return {"RUN_INPUT": cst.Name(run.params.params[1].name.value)}
+    for node in m.findall(run, m.Assign() | m.AnnAssign()):
+        value = node.value if isinstance(node, cst.Assign | cst.AnnAssign) else None
+        if value is None or not m.findall(value, m.Attribute(attr=m.Name(anchors.args_step))):
+            continue
+        target = node.targets[0].target if isinstance(node, cst.Assign) else cst.ensure_type(node, cst.AnnAssign).target
+        calls = m.findall(value, m.Call(func=m.Attribute(attr=m.Name("execute_activity_method"))))
+        step = cst.ensure_type(calls[0], cst.Call).args[0].value if calls else None
+        if isinstance(target, cst.Name) and isinstance(step, cst.Attribute):
+            return {"WORKFLOW_ARGS": target, "ACTIVITIES": step.value}
+    raise LookupError(f"the result of {anchors.args_step} is not assigned to a name in run()")
+
+
+def _current_run(module: cst.Module, holder: ClassInfo, run: cst.FunctionDef) -> cst.FunctionDef:
+    helpers = codemod("incremental", "_cst")
+    cls = helpers.find_class(module, holder.name)
+    return next(f for f in helpers.methods(cls) if f.name.value == run.name.value)
+
+
+def _replace_run(module: cst.Module, holder: ClassInfo, run: cst.FunctionDef) -> cst.Module:
+    helpers = codemod("incremental", "_cst")
+    cls = helpers.find_class(module, holder.name)
+    body = [run if isinstance(s, cst.FunctionDef) and s.name.value == run.name.value else s for s in cls.body.body]
+    new_cls = cls.with_changes(body=cls.body.with_changes(body=body))
+    return module.with_changes(body=[new_cls if s is cls else s for s in module.body])

@@ -1,0 +1,73 @@
+"""Render the lakeflow-source template for a checkout, and run the checkout's own merge script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.lakeflow.checkout import MERGE_SCRIPT, PACKAGE, SourceLayout
+
+TEMPLATE = "lakeflow-source"
+
+
+def render_source(root: Path, source_name: str, spec: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, bytes]:
+    """Every file of the source, formatted by ruff with the checkout's own settings (line length 100)."""
+    from connector_scaffold.render import format_like, render_template
+
+    answers = {"source_name": source_name, "spec": spec, "tables": tables}
+    return format_like(root, render_template(TEMPLATE, answers, ruff_format=False))
+
+
+def merged_source(root: Path, layout: SourceLayout, files: dict[str, bytes]) -> bytes | None:
+    """`_generated_<s>_python_source.py` as the checkout's merge script writes it for `files`, or None without one.
+
+    The script reads the source from its own checkout, so it runs in a scratch copy of the parts it reads (tools/,
+    the package without the other sources and simulator specs) with the planned files laid over the source.
+    """
+    if not (root / MERGE_SCRIPT).is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="scaffold-merge-") as scratch:
+        copy = Path(scratch)
+        shutil.copytree(root / "tools", copy / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            root / PACKAGE,
+            copy / PACKAGE,
+            ignore=_skip_other_sources(root / PACKAGE, layout.name),
+        )
+        for path, data in files.items():
+            if path.startswith(f"{layout.folder}/"):
+                target = copy / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        done = subprocess.run(
+            [sys.executable, MERGE_SCRIPT, layout.name],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        merged = copy / layout.merged
+        if done.returncode != 0 or not merged.is_file():
+            reason = (done.stderr.strip().splitlines() or ["no output file"])[-1]
+            raise ScaffoldError(f"{MERGE_SCRIPT} {layout.name} failed: {reason}; nothing written")
+        return merged.read_bytes()
+
+
+def _skip_other_sources(package: Path, source: str) -> Callable[[str, list[str]], set[str]]:
+    sources, specs = package / "sources", package / "source_simulator" / "specs"
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder)
+        if here in (sources, specs):
+            return {n for n in names if n != source and (here / n).is_dir()}
+        return {"__pycache__"} & set(names)
+
+    return ignore

@@ -1,0 +1,39 @@
+"""codemods/incremental/imports.py: a patched module imports the snippet names it now uses, once."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from tests.incremental_helpers import Case, cases, incremental_codemod
+
+imports = incremental_codemod("imports")
+
+
+def apply(case: Case, source: str) -> str:
+    return imports.ensure_imports(cst.parse_module(source), case.snippet()).code
+
+
+@pytest.mark.parametrize("name", cases("imports"))
+def test_before_becomes_after(name: str) -> None:
+    case = Case("imports", name)
+    assert apply(case, case.before) == case.after
+    compile(case.after, name, "exec")
+
+
+@pytest.mark.parametrize("name", cases("imports"))
+def test_second_run_changes_nothing(name: str) -> None:
+    case = Case("imports", name)
+    assert apply(case, case.after) == case.after
+
+
+def test_names_the_module_does_not_use_are_not_imported() -> None:
+    case = Case("imports", "merge_and_add")
+    assert "unused_here" not in apply(case, case.before)
+
+
+def test_several_snippets_in_one_pass() -> None:
+    module = cst.parse_module("print(a, b)\n")
+    first = cst.parse_module("from x import a\n")
+    second = cst.parse_module("from y import b\n")
+    assert imports.ensure_imports(module, first, second).code == "from x import a\nfrom y import b\nprint(a, b)\n"

@@ -1,0 +1,108 @@
+"""codemods/incremental/orchestration.py: the incremental steps wired into run(), each once, around anchors."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from tests.incremental_helpers import Case, cases, incremental_codemod
+
+orchestration = incremental_codemod("orchestration")
+helpers = incremental_codemod("_cst")
+
+
+def run_function(module: cst.Module, class_name: str) -> tuple[cst.ClassDef, cst.FunctionDef]:
+    cls = helpers.find_class(module, class_name)
+    return cls, next(f for f in helpers.methods(cls) if f.name.value == "run")
+
+
+def wire(case: Case, run: cst.FunctionDef) -> cst.FunctionDef:
+    """Apply the case's operations in order, as incremental_patch does for one entity."""
+    for op in case.args["operations"]:
+        snippet = case.snippet_function(op["snippet"])
+        if op["op"] == "insert_after":
+            run = orchestration.insert_after(run, op["step"], helpers.body_of(snippet), op["done"])
+        elif op["op"] == "insert_at_start":
+            run = orchestration.insert_at_start(run, helpers.body_of(snippet), op["done"])
+        elif op["op"] == "guard_step":
+            guard = next(s for s in helpers.body_of(snippet) if isinstance(s, cst.If))
+            steps = case.args["steps"]
+            run = orchestration.guard_step(run, op["step"], guard, op["marker"], op["output_type"], steps)
+        elif op["op"] == "rewrite_step_argument":
+            run = orchestration.rewrite_step_argument(run, op["step"], snippet)
+        else:
+            raise ValueError(op["op"])
+    return run
+
+
+def apply(case: Case, source: str) -> str:
+    module = cst.parse_module(source)
+    cls, run = run_function(module, case.args["class_name"])
+    new_cls = cls.deep_replace(run, wire(case, run))
+    return module.deep_replace(cls, new_cls).code
+
+
+@pytest.mark.parametrize("name", cases("orchestration"))
+def test_before_becomes_after(name: str) -> None:
+    case = Case("orchestration", name)
+    assert apply(case, case.before) == case.after
+    compile(case.after, name, "exec")
+
+
+@pytest.mark.parametrize("name", cases("orchestration"))
+def test_second_run_changes_nothing(name: str) -> None:
+    case = Case("orchestration", name)
+    assert apply(case, case.after) == case.after
+
+
+def parse_run(source: str) -> cst.FunctionDef:
+    return cst.ensure_type(cst.parse_module(source).body[0], cst.FunctionDef)
+
+
+GUARD = cst.ensure_type(cst.parse_statement("if changed:\n    DETAIL_STEP\n"), cst.If)
+
+
+def test_guarding_a_step_run_together_with_another_is_refused() -> None:
+    run = parse_run("async def run(self):\n    await asyncio.gather(self.a.extract_x(), self.a.extract_y())\n")
+    with pytest.raises(orchestration.AnchorError, match="runs in one statement with extract_y"):
+        orchestration.guard_step(run, "extract_x", GUARD, "changed", None, ["extract_x", "extract_y"])
+
+
+def test_an_assigned_result_of_unknown_type_is_refused() -> None:
+    run = parse_run("async def run(self):\n    out = await self.extract_x(i)\n")
+    with pytest.raises(orchestration.AnchorError, match="output type is unknown"):
+        orchestration.guard_step(run, "extract_x", GUARD, "changed", None)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("async def run(self):\n    await self.other()\n", r"no statement in run\(\) calls extract_x"),
+        ("async def run(self):\n    await self.extract_x()\n    await self.extract_x()\n", "more than once"),
+    ],
+)
+def test_a_missing_or_repeated_anchor_is_an_anchor_error(source: str, message: str) -> None:
+    block = [cst.parse_statement("log()\n")]
+    with pytest.raises(orchestration.AnchorError, match=message):
+        orchestration.insert_after(parse_run(source), "extract_x", block, "log")
+
+
+def test_step_options_are_the_keywords_of_the_anchor_call() -> None:
+    run = parse_run(
+        "async def run(self):\n"
+        "    await workflow.execute_activity_method(\n"
+        "        self.acts.extract_x, args=[a], retry_policy=policy, start_to_close_timeout=t, **timeouts\n"
+        "    )\n"
+    )
+    options = orchestration.step_options(run, "extract_x")
+    code = [cst.Module([]).code_for_node(o).rstrip(", \n") for o in options]
+    assert code == ["retry_policy=policy", "start_to_close_timeout=t", "**timeouts"]
+    assert orchestration.step_options(run, "missing") == []
+
+
+def test_placeholders_and_step_options_are_substituted() -> None:
+    snippet = cst.parse_statement("await run_step(ACTIVITIES.read_marker, args=[WORKFLOW_ARGS], **STEP_OPTIONS)\n")
+    options = [cst.Arg(cst.Name("policy"), keyword=cst.Name("retry_policy"))]
+    names = {"ACTIVITIES": cst.parse_expression("self.acts"), "WORKFLOW_ARGS": cst.Name("args")}
+    done = helpers.substitute(snippet, names, options)
+    assert cst.Module([done]).code == "await run_step(self.acts.read_marker, args=[args], retry_policy = policy)\n"
