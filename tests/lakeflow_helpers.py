@@ -35,7 +35,7 @@ STRIPE_FIRST_FOUR = ("--table", "customers", "--table", "charges", "--table", "i
 
 def new_checkout(dest: Path) -> Path:
     """A fresh copy of the stand-in lakeflow-community-connectors checkout."""
-    shutil.copytree(CHECKOUT, dest, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    shutil.copytree(CHECKOUT, dest, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", ".ruff_cache"))
     return dest
 
 

@@ -44,7 +44,10 @@ def test_wheel_is_self_contained(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert ["create", "app/connector.py"] in [line.split() for line in done.stdout.splitlines()]
+    listed = [line.split() for line in done.stdout.splitlines()]
+    assert ["create", "app/connector.py"] in listed
+    # pip byte-compiles the template's plain .py files; their caches must not be rendered.
+    assert not [line for line in listed if any("__pycache__" in part or part.endswith(".pyc") for part in line)]
     probe = subprocess.run(
         [sys.executable, "-c", "import connector_scaffold.paths as p; print(p.templates_dir())"],
         cwd=work,

@@ -16,7 +16,6 @@ from typing import TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-
 E = TypeVar("E", cst.DictElement, cst.Element)
 
 

@@ -150,8 +150,8 @@ def report(result: Plan, written: list[str]) -> list[str]:
     lines += [
         "next steps:",
         "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_*.py are new",
-        "  2. tune is_false_positive_<entity>() in app/extracts/incremental.py if the source bumps timestamps "
-        "without a metadata change",
+        "  2. tune is_false_positive_<entity>() in app/extracts/incremental_hooks.py if the source bumps "
+        "timestamps without a metadata change (later runs keep your edits)",
         '  3. by hand, in the marketplace package: add incremental-extraction (configmap, default "false") and '
         "the publish path of the persistent state",
         "  4. a staging run with incremental_enabled=true, then a second run: only changed entities are re-extracted",

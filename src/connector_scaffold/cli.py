@@ -80,39 +80,30 @@ def new_connector(name: str, **kw: Any) -> None:
     try:
         if interactive:
             options = _prompt(name, options)
+        common: dict[str, Any] = {
+            "name": name,
+            "dest": kw["dest"],
+            "answers_file": kw["data_file"],
+            "options": SpecOptions(**options),
+            "strict": kw["strict"],
+            "force": kw["force"],
+            "dry_run": kw["dry_run"],
+        }
         if kw["target"] == "lakeflow":
-            _new_lakeflow_source(name, SpecOptions(**options), kw)
+            _new_lakeflow_source(common, tables=tuple(kw["tables"]), ingestion=tuple(kw["ingestion"]))
         if kw["tables"] or kw["ingestion"]:
             raise ScaffoldError("--table and --ingestion-type apply to --target lakeflow only")
-        request = NewConnectorRequest(
-            name=name,
-            dest=kw["dest"],
-            answers_file=kw["data_file"],
-            options=SpecOptions(**options),
-            strict=kw["strict"],
-            force=kw["force"],
-            dry_run=kw["dry_run"],
-        )
-        code = run(request, click.echo, lambda line: click.echo(line, err=True))
+        code = run(NewConnectorRequest(**common), click.echo, lambda line: click.echo(line, err=True))
     except ScaffoldError as error:
         _fail(error)
     sys.exit(code)
 
 
-def _new_lakeflow_source(name: str, options: Any, kw: dict[str, Any]) -> None:
+def _new_lakeflow_source(common: dict[str, Any], **lakeflow: Any) -> None:
+    """new-connector --target lakeflow: the same request, plus the table choices; exits with its code."""
     from connector_scaffold.lakeflow.new_source import LakeflowSourceRequest, run
 
-    request = LakeflowSourceRequest(
-        name=name,
-        dest=kw["dest"],
-        answers_file=kw["data_file"],
-        options=options,
-        strict=kw["strict"],
-        force=kw["force"],
-        dry_run=kw["dry_run"],
-        tables=tuple(kw["tables"]),
-        ingestion=tuple(kw["ingestion"]),
-    )
+    request = LakeflowSourceRequest(**common, **lakeflow)
     sys.exit(run(request, click.echo, lambda line: click.echo(line, err=True)))
 
 
