@@ -2,34 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import libcst as cst
-import libcst.matchers as m
 
 N = TypeVar("N", bound=cst.CSTNode)
 Listed = TypeVar("Listed", cst.Arg, cst.Element, cst.ImportAlias)
 
 
 class _OfKind(cst.CSTVisitor):
-    def __init__(self, kind: type[cst.CSTNode], matcher: m.BaseMatcherNode) -> None:
-        self.kind, self.matcher, self.found = kind, matcher, []
+    def __init__(self, kind: type[cst.CSTNode], where: Callable[[Any], bool] | None) -> None:
+        self.kind, self.where, self.found = kind, where, []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.kind) and m.matches(node, self.matcher):
+        if isinstance(node, self.kind) and (self.where is None or self.where(node)):
             self.found.append(node)
         return True
 
 
-def find_all(node: cst.CSTNode, matcher: m.BaseMatcherNode, kind: type[N]) -> list[N]:
-    """`m.findall`, typed, in document order: the matcher must only match nodes of `kind`.
+def find_all(node: cst.CSTNode, kind: type[N], where: Callable[[N], bool] | None = None) -> list[N]:
+    """Every node of `kind` under node (node included) for which `where` holds, in document order.
 
-    Only nodes of `kind` are matched, which keeps it several times faster than `m.findall` on a whole module.
+    isinstance checks rather than libcst.matchers: importing the matchers alone takes 0.4 s, a fifth of the
+    command's time budget.
     """
-    visitor = _OfKind(kind, matcher)
+    visitor = _OfKind(kind, where)
     node.visit(visitor)
-    return [cst.ensure_type(found, kind) for found in visitor.found]
+    return visitor.found
+
+
+def small_statement(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
+    """The first small statement of a simple statement line (`x: int = 0`, `import a`), else None."""
+    if isinstance(statement, cst.SimpleStatementLine) and statement.body:
+        return statement.body[0]
+    return None
+
+
+def is_line_of(statement: cst.CSTNode, *kinds: type[cst.CSTNode]) -> bool:
+    """Whether statement is a simple statement line whose first statement is one of kinds."""
+    return isinstance(small_statement(statement), kinds)
+
+
+def is_expression_line(statement: cst.CSTNode, *kinds: type[cst.CSTNode]) -> bool:
+    """Whether statement is a bare expression (a docstring, `...`, a placeholder name) of one of kinds."""
+    small = small_statement(statement)
+    return isinstance(small, cst.Expr) and isinstance(small.value, kinds)
 
 
 class _Names(cst.CSTVisitor):
@@ -60,7 +78,7 @@ def attributes_in(node: cst.CSTNode) -> set[str]:
 
 def snippet_return(function: cst.FunctionDef) -> cst.BaseExpression:
     """The expression a snippet function returns: the template of an expression to splice in."""
-    returned = find_all(function, m.Return(), cst.Return)
+    returned = find_all(function, cst.Return)
     if not returned or returned[0].value is None:
         raise ValueError(f"snippet {function.name.value}() must return an expression")
     return returned[0].value

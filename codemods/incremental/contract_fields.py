@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from ._cst import dotted, find_all, find_class
-
-_FIELD = m.SimpleStatementLine(body=[m.AnnAssign(target=m.Name())])
+from ._cst import dotted, find_all, find_class, is_expression_line, small_statement
 
 
 def _field_name(statement: cst.BaseStatement) -> str | None:
-    if not m.matches(statement, _FIELD):
-        return None
-    line = cst.ensure_type(statement, cst.SimpleStatementLine)
-    return cst.ensure_type(cst.ensure_type(line.body[0], cst.AnnAssign).target, cst.Name).value
+    """`name` of a `name: type [= default]` line, else None."""
+    small = small_statement(statement)
+    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+        return small.target.value
+    return None
 
 
 def _body(cls: cst.ClassDef) -> list[cst.BaseStatement]:
@@ -27,8 +25,8 @@ def field_names(cls: cst.ClassDef) -> set[str]:
 
 def uses_kebab_aliases(cls: cst.ClassDef) -> bool:
     """Whether the model already maps kebab-case keys (`Field(alias="page-size")`), as UI configs send them."""
-    aliases = find_all(cls, m.Arg(keyword=m.Name("alias"), value=m.SimpleString()), cst.Arg)
-    return any("-" in cst.ensure_type(a.value, cst.SimpleString).raw_value for a in aliases)
+    aliases = find_all(cls, cst.Arg, lambda a: a.keyword is not None and a.keyword.value == "alias")
+    return any(isinstance(a.value, cst.SimpleString) and "-" in a.value.raw_value for a in aliases)
 
 
 def add_fields(module: cst.Module, class_name: str, snippet_class: cst.ClassDef) -> cst.Module:
@@ -45,12 +43,12 @@ def add_fields(module: cst.Module, class_name: str, snippet_class: cst.ClassDef)
         block = original.body
     else:
         # `class X(Input): ...` on one line: its statements move into an indented block, the `...` goes.
-        small = [s for s in original.body.body if not m.matches(s, m.Expr(m.Ellipsis()))]
+        small = [s for s in original.body.body if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis))]
         body, block = [cst.SimpleStatementLine([s]) for s in small], cst.IndentedBlock(body=[])
-    last_field = max((i for i, s in enumerate(body) if m.matches(s, _FIELD)), default=-1)
-    if last_field == -1 and body and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(m.SimpleString())])):
+    last_field = max((i for i, s in enumerate(body) if _field_name(s) is not None), default=-1)
+    if last_field == -1 and body and is_expression_line(body[0], cst.SimpleString):
         last_field = 0  # below the docstring
-    if len(body) == 1 and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(m.Ellipsis())])):
+    if len(body) == 1 and is_expression_line(body[0], cst.Ellipsis):
         body, last_field = [], -1  # an indented `...` body gets the fields instead
     body[last_field + 1 : last_field + 1] = [s.with_changes(leading_lines=[]) for s in new]
     patched = original.with_changes(body=block.with_changes(body=body))
@@ -61,10 +59,10 @@ def required_fields(cls: cst.ClassDef) -> list[str]:
     """Fields without a default (`x: int`, `x: int = Field(alias="x")`, `x: int = Field(...)`)."""
     required = []
     for statement in _body(cls):
+        assign = small_statement(statement)
         name = _field_name(statement)
-        if name is None:
+        if name is None or not isinstance(assign, cst.AnnAssign):
             continue
-        assign = cst.ensure_type(cst.ensure_type(statement, cst.SimpleStatementLine).body[0], cst.AnnAssign)
         annotation = assign.annotation.annotation
         outer = annotation.value if isinstance(annotation, cst.Subscript) else annotation
         if dotted(outer).rsplit(".", 1)[-1] == "ClassVar":

@@ -8,7 +8,6 @@ loop is what it was.
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
 from ._cst import dotted, find_all, find_class, methods, snippet_return, substitute
 
@@ -24,7 +23,7 @@ def _detail_method(module: cst.Module, class_name: str, method: str) -> cst.Func
 def limit_detail_loop(module: cst.Module, class_name: str, method: str, wrap: cst.FunctionDef) -> cst.Module:
     """Wrap the first `for` loop of `class_name.method` with the selector `wrap` returns; once."""
     function = _detail_method(module, class_name, method)
-    loops = find_all(function.body, m.For(), cst.For)
+    loops = find_all(function.body, cst.For)
     if not loops:
         raise LookupError(f"{class_name}.{method} has no loop over the listed records to limit")
     loop = loops[0]

@@ -10,11 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
-from ._cst import append_entries, dotted, fix_commas, names_in
-
-_IMPORT_LINE = m.SimpleStatementLine(body=[m.Import() | m.ImportFrom()])
+from ._cst import append_entries, dotted, fix_commas, is_line_of, names_in
 
 
 class _ModuleBindings(cst.CSTVisitor):
@@ -60,9 +57,8 @@ class _FromImport:
 def _from_imports(module: cst.Module) -> list[_FromImport]:
     found = []
     for index, statement in enumerate(module.body):
-        if m.matches(statement, m.SimpleStatementLine(body=[m.ImportFrom()])):
-            line = cst.ensure_type(statement, cst.SimpleStatementLine)
-            node = cst.ensure_type(line.body[0], cst.ImportFrom)
+        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom):
+            line, node = statement, statement.body[0]
             if not node.relative and node.module is not None and not isinstance(node.names, cst.ImportStar):
                 found.append(_FromImport(index, line, node, dotted(node.module), node.names))
     return found
@@ -86,7 +82,7 @@ def ensure_imports(module: cst.Module, *snippets: cst.Module) -> cst.Module:
         bound.update(a.evaluated_name for a in wanted)
     if not missing:
         return module
-    last_import = max((i for i, s in enumerate(module.body) if m.matches(s, _IMPORT_LINE)), default=-1)
+    last_import = max((i for i, s in enumerate(module.body) if is_line_of(s, cst.Import, cst.ImportFrom)), default=-1)
     body = list(module.body)
     body[last_import + 1 : last_import + 1] = missing
     return module.with_changes(body=body)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
-from ._cst import attributes_in, dotted, find_all, mentions, snippet_return
+from ._cst import attributes_in, dotted, find_all, is_expression_line, mentions, small_statement, snippet_return
 
 Edit = Callable[[Sequence[cst.BaseStatement], int], list[cst.BaseStatement]]
 
@@ -62,7 +61,7 @@ def insert_at_start(function: cst.FunctionDef, block: list[cst.BaseStatement], d
     if mentions(function, done):
         return function
     body = list(cst.ensure_type(function.body, cst.IndentedBlock).body)
-    start = 1 if body and m.matches(body[0], m.SimpleStatementLine(body=[m.Expr(m.SimpleString())])) else 0
+    start = 1 if body and is_expression_line(body[0], cst.SimpleString) else 0
     body[start:start] = block
     return function.with_changes(body=function.body.with_changes(body=body))
 
@@ -70,7 +69,7 @@ def insert_at_start(function: cst.FunctionDef, block: list[cst.BaseStatement], d
 def is_guarded(function: cst.FunctionDef, step: str, marker: str) -> bool:
     """Whether the call of `step` already sits under an `if` whose test mentions `marker` (a name or a key)."""
     code = cst.Module(body=[]).code_for_node
-    return any(marker in code(node.test) and _calls(node.body, step) for node in find_all(function, m.If(), cst.If))
+    return any(marker in code(node.test) and _calls(node.body, step) for node in find_all(function, cst.If))
 
 
 def guard_step(
@@ -121,7 +120,8 @@ class _Placeholders(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement:
-        if self.step is not None and m.matches(original, m.SimpleStatementLine(body=[m.Expr(m.Name("DETAIL_STEP"))])):
+        small = small_statement(original)
+        if self.step is not None and isinstance(small, cst.Expr) and _is_name(small.value, "DETAIL_STEP"):
             return self.step
         return updated
 
@@ -132,7 +132,7 @@ class _Placeholders(cst.CSTTransformer):
 def rewrite_step_argument(function: cst.FunctionDef, step: str, wrap: cst.FunctionDef) -> cst.FunctionDef:
     """v3: hand the detail task its changed-ids file: `self.step(x)` -> `self.step(x.model_copy(update=...))`."""
     template = snippet_return(wrap)
-    calls = [c for c in find_all(function, m.Call(), cst.Call) if dotted(c.func).endswith(f".{step}")]
+    calls = find_all(function, cst.Call, lambda c: dotted(c.func).endswith(f".{step}"))
     if len(calls) != 1 or len(calls[0].args) != 1:
         raise AnchorError(f"{function.name.value}() must call {step} once with one argument")
     call = calls[0]
@@ -146,8 +146,12 @@ def rewrite_step_argument(function: cst.FunctionDef, step: str, wrap: cst.Functi
 
 def _mentions_string(node: cst.CSTNode, template: cst.CSTNode) -> bool:
     """Whether node already holds the template's string keys (the changed-ids field it sets)."""
-    keys = {s.value for s in find_all(template, m.SimpleString(), cst.SimpleString)}
-    return keys <= {s.value for s in find_all(node, m.SimpleString(), cst.SimpleString)}
+    keys = {s.value for s in find_all(template, cst.SimpleString)}
+    return keys <= {s.value for s in find_all(node, cst.SimpleString)}
+
+
+def _is_name(node: cst.CSTNode, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
 
 
 class _SwapCall(cst.CSTTransformer):
@@ -160,7 +164,7 @@ class _SwapCall(cst.CSTTransformer):
 
 def step_options(function: cst.FunctionDef, step: str) -> list[cst.Arg]:
     """The keyword arguments (retry policy, timeouts) of the call that runs `step`, to reuse for new steps."""
-    for call in find_all(function, m.Call(), cst.Call):
+    for call in find_all(function, cst.Call):
         if any(_calls(arg.value, step) for arg in call.args if arg.keyword is None and not arg.star):
             return [a for a in call.args if (a.keyword is not None and a.keyword.value != "args") or a.star == "**"]
     return []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
 from ._cst import append_entries, dotted, find_all, find_class, methods
 
@@ -13,7 +12,7 @@ def register_activities(module: cst.Module, workflow_class: str, names: list[str
     getter = next((f for f in methods(target) if f.name.value == "get_activities"), None) if target else None
     if getter is None:
         raise LookupError(f"{workflow_class}.get_activities() is not defined in this module")
-    returned = find_all(getter, m.Return(value=m.List()), cst.Return)
+    returned = find_all(getter, cst.Return, lambda r: isinstance(r.value, cst.List))
     if len(returned) != 1:
         raise LookupError(f"{workflow_class}.get_activities() does not return one list literal")
     listing = cst.ensure_type(returned[0].value, cst.List)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
+from connector_scaffold.codemod_loader import codemod
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.project import AppProject, ClassInfo
 
@@ -31,12 +31,8 @@ def plural(word: str) -> str:
 
 def called_steps(run: cst.FunctionDef) -> list[str]:
     """Attribute names called (or handed to execute_activity_method) in the orchestrator, in order."""
-    names: list[str] = []
-    for node in m.findall(run, m.Attribute()):
-        name = cst.ensure_type(node, cst.Attribute).attr.value
-        if name not in names:
-            names.append(name)
-    return names
+    attributes = codemod("incremental", "_cst").find_all(run, cst.Attribute)
+    return list(dict.fromkeys(node.attr.value for node in attributes))
 
 
 def find_anchors(

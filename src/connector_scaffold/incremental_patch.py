@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from connector_scaffold.codemod_loader import codemod
 from connector_scaffold.errors import ScaffoldError
@@ -236,13 +235,14 @@ def _placeholders(project: AppProject, run: cst.FunctionDef, anchors: Anchors) -
     """What the snippets' placeholders stand for: the run input (v3), the workflow args and activities (v2)."""
     if project.shape == "v3":
         return {"RUN_INPUT": cst.Name(run.params.params[1].name.value)}
-    for node in m.findall(run, m.Assign() | m.AnnAssign()):
-        value = node.value if isinstance(node, cst.Assign | cst.AnnAssign) else None
-        if value is None or not m.findall(value, m.Attribute(attr=m.Name(anchors.args_step))):
+    helpers = codemod("incremental", "_cst")
+    for node in helpers.find_all(run, cst.Assign) + helpers.find_all(run, cst.AnnAssign):
+        value = node.value
+        if value is None or anchors.args_step not in helpers.attributes_in(value):
             continue
-        target = node.targets[0].target if isinstance(node, cst.Assign) else cst.ensure_type(node, cst.AnnAssign).target
-        calls = m.findall(value, m.Call(func=m.Attribute(attr=m.Name("execute_activity_method"))))
-        step = cst.ensure_type(calls[0], cst.Call).args[0].value if calls else None
+        target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
+        calls = helpers.find_all(value, cst.Call, lambda c: helpers.dotted(c.func).endswith(".execute_activity_method"))
+        step = calls[0].args[0].value if calls and calls[0].args else None
         if isinstance(target, cst.Name) and isinstance(step, cst.Attribute):
             return {"WORKFLOW_ARGS": target, "ACTIVITIES": step.value}
     raise LookupError(f"the result of {anchors.args_step} is not assigned to a name in run()")

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from connector_scaffold.codemod_loader import codemod
 from connector_scaffold.errors import ScaffoldError
 
 SDK_PACKAGE = "atlan-application-sdk"
@@ -253,11 +253,13 @@ def task_names(cls: cst.ClassDef) -> list[str]:
 def registered_activities(workflow: ClassInfo) -> list[str]:
     """v2: the activity names `get_activities()` returns (the last part of each `activities.x` entry)."""
     getter = workflow.method("get_activities")
-    returned = m.findall(getter, m.Return(value=m.List())) if getter is not None else []
-    if len(returned) != 1:
+    if getter is None:
         return []
-    listing = cst.ensure_type(cst.ensure_type(returned[0], cst.Return).value, cst.List)
-    return [_dotted(e.value).rsplit(".", 1)[-1] for e in listing.elements]
+    returned = codemod("incremental", "_cst").find_all(getter, cst.Return)
+    lists = [r.value for r in returned if isinstance(r.value, cst.List)]
+    if len(lists) != 1:
+        return []
+    return [_dotted(e.value).rsplit(".", 1)[-1] for e in lists[0].elements]
 
 
 def module_name(path: str) -> str:
