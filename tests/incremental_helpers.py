@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import libcst as cst
+import pytest
 from click.testing import CliRunner, Result
 
 from connector_scaffold.cli import main
@@ -63,6 +65,25 @@ class Case:
         found = incremental_codemod("_cst").find_function(self.snippet(), name)
         assert found is not None, f"{self.folder}/snippet.py has no function {name}"
         return found
+
+
+def before_after_tests(codemod_name: str, apply: Callable[[Case, str], str]) -> tuple[Callable, Callable]:
+    """The two tests every codemod has, over each of its cases: before becomes after (which compiles, for
+    Python), and applying it to after changes nothing. Assign them to `test_*` names in the codemod's module."""
+
+    @pytest.mark.parametrize("name", cases(codemod_name))
+    def before_becomes_after(name: str) -> None:
+        case = Case(codemod_name, name)
+        assert apply(case, case.before) == case.after
+        if case._one("after").suffix == ".py":
+            compile(case.after, name, "exec")
+
+    @pytest.mark.parametrize("name", cases(codemod_name))
+    def second_run_changes_nothing(name: str) -> None:
+        case = Case(codemod_name, name)
+        assert apply(case, case.after) == case.after
+
+    return before_becomes_after, second_run_changes_nothing
 
 
 def copy_app(name: str, dest: Path, *, git: bool = True) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
 
 add_methods = incremental_codemod("add_methods")
 
@@ -17,17 +17,7 @@ def apply(case: Case, source: str) -> str:
     return add_methods.add_methods(module, case.args["class_name"], case.snippet_class()).code
 
 
-@pytest.mark.parametrize("name", cases("add_methods"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("add_methods", name)
-    assert apply(case, case.before) == case.after
-    compile(case.after, name, "exec")
-
-
-@pytest.mark.parametrize("name", cases("add_methods"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("add_methods", name)
-    assert apply(case, case.after) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("add_methods", apply)
 
 
 def test_a_method_the_class_has_is_not_replaced() -> None:

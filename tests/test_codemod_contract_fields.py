@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
 
 fields = incremental_codemod("contract_fields")
 
@@ -19,17 +19,7 @@ def first_class(source: str) -> cst.ClassDef:
     return next(s for s in cst.parse_module(source).body if isinstance(s, cst.ClassDef))
 
 
-@pytest.mark.parametrize("name", cases("contract_fields"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("contract_fields", name)
-    assert apply(case, case.before) == case.after
-    compile(case.after, name, "exec")
-
-
-@pytest.mark.parametrize("name", cases("contract_fields"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("contract_fields", name)
-    assert apply(case, case.after) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("contract_fields", apply)
 
 
 def test_a_field_the_model_has_keeps_its_own_definition() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
 
 detail = incremental_codemod("detail_filter")
 
@@ -16,17 +16,7 @@ def apply(case: Case, source: str) -> str:
     return detail.limit_detail_loop(module, case.args["class_name"], case.args["method"], wrap).code
 
 
-@pytest.mark.parametrize("name", cases("detail_filter"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("detail_filter", name)
-    assert apply(case, case.before) == case.after
-    compile(case.after, name, "exec")
-
-
-@pytest.mark.parametrize("name", cases("detail_filter"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("detail_filter", name)
-    assert apply(case, case.after) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("detail_filter", apply)
 
 
 def test_only_the_outer_loop_is_limited() -> None:

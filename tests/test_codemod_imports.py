@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
 
 imports = incremental_codemod("imports")
 
@@ -14,17 +13,7 @@ def apply(case: Case, source: str) -> str:
     return imports.ensure_imports(cst.parse_module(source), case.snippet()).code
 
 
-@pytest.mark.parametrize("name", cases("imports"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("imports", name)
-    assert apply(case, case.before) == case.after
-    compile(case.after, name, "exec")
-
-
-@pytest.mark.parametrize("name", cases("imports"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("imports", name)
-    assert apply(case, case.after) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("imports", apply)
 
 
 def test_names_the_module_does_not_use_are_not_imported() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
 
 orchestration = incremental_codemod("orchestration")
 helpers = incremental_codemod("_cst")
@@ -42,17 +42,7 @@ def apply(case: Case, source: str) -> str:
     return module.deep_replace(cls, new_cls).code
 
 
-@pytest.mark.parametrize("name", cases("orchestration"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("orchestration", name)
-    assert apply(case, case.before) == case.after
-    compile(case.after, name, "exec")
-
-
-@pytest.mark.parametrize("name", cases("orchestration"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("orchestration", name)
-    assert apply(case, case.after) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("orchestration", apply)
 
 
 def parse_run(source: str) -> cst.FunctionDef:

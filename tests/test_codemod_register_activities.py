@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
 
 register = incremental_codemod("register_activities")
 
@@ -15,17 +15,7 @@ def apply(case: Case, source: str) -> str:
     return register.register_activities(module, case.args["class_name"], case.args["names"]).code
 
 
-@pytest.mark.parametrize("name", cases("register_activities"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("register_activities", name)
-    assert apply(case, case.before) == case.after
-    compile(case.after, name, "exec")
-
-
-@pytest.mark.parametrize("name", cases("register_activities"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("register_activities", name)
-    assert apply(case, case.after) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("register_activities", apply)
 
 
 def test_an_activity_already_listed_is_not_listed_twice() -> None:

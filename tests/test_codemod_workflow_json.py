@@ -6,22 +6,15 @@ import json
 
 import pytest
 
-from tests.incremental_helpers import Case, cases, incremental_codemod
+from tests.incremental_helpers import Case, before_after_tests, cases, incremental_codemod
 
 workflow_json = incremental_codemod("workflow_json")
 TOGGLES = ["incremental-enabled", "force-full-extraction", "marker-offset-hours"]
 
 
-@pytest.mark.parametrize("name", cases("workflow_json"))
-def test_before_becomes_after(name: str) -> None:
-    case = Case("workflow_json", name)
-    assert workflow_json.add_toggles(case.before, 2.0) == case.after
-
-
-@pytest.mark.parametrize("name", cases("workflow_json"))
-def test_second_run_changes_nothing(name: str) -> None:
-    case = Case("workflow_json", name)
-    assert workflow_json.add_toggles(case.after, 2.0) == case.after
+test_before_becomes_after, test_second_run_changes_nothing = before_after_tests(
+    "workflow_json", lambda case, text: workflow_json.add_toggles(text, 2.0)
+)
 
 
 @pytest.mark.parametrize("name", cases("workflow_json"))

@@ -220,13 +220,8 @@ def _methods(cls: cst.ClassDef) -> list[cst.FunctionDef]:
 
 
 def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Call):
-        return _dotted(node.func)
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    """`a.b.c` of a name, attribute chain or call (the codemods' own helper)."""
+    return codemod("incremental", "_cst").dotted(node)
 
 
 def _decorators(function: cst.FunctionDef) -> list[str]:
