@@ -9,8 +9,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from connector_scaffold.check.codemods_import import import_codemods
 from connector_scaffold.check.selection import known_codes
+from connector_scaffold.codemod_loader import import_codemods
 from tests.conftest import REPO
 
 ENGINE = import_codemods("lint.engine")

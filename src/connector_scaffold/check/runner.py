@@ -13,11 +13,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from connector_scaffold.check.cache import Cache, content_key
-from connector_scaffold.check.codemods_import import import_codemods
 from connector_scaffold.check.config import load_config, project_root
 from connector_scaffold.check.discovery import discover
 from connector_scaffold.check.output import json_text, text_lines
 from connector_scaffold.check.selection import PARSE_ERROR, enabled_codes, known_codes
+from connector_scaffold.codemod_loader import import_codemods
 from connector_scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
