@@ -323,13 +323,56 @@ def test_a_folder_that_is_not_an_app_is_refused(tmp_path: Path) -> None:
     assert "no pyproject.toml; run from the app root or pass --path DIR" in refused(tmp_path, "--entity", "x")
 
 
-def test_the_generated_stripe_app_is_refused_and_says_why(tmp_path: Path) -> None:
-    """The stripe app from new-connector lists invoice line items per invoice inside app/extract.py (no loop in the
-    task) and wraps records in envelopes: the command cannot limit that step, so it fails closed."""
-    done = scaffold_process("new-connector", "stripe", "--defaults", "--dest", str(tmp_path / "stripe"), cwd=tmp_path)
+STRIPE_ARGS = ("--entity", "invoice", "--children", "invoice_line_item", "--timestamp-field", "created")
+
+
+def stripe_app(root: Path) -> Path:
+    """A stripe app from new-connector, committed in a fresh git repo."""
+    done = scaffold_process("new-connector", "stripe", "--defaults", "--dest", str(root / "stripe"), cwd=root)
     assert done.returncode == 0, done.stderr
-    app = tmp_path / "stripe"
+    app = root / "stripe"
     git_commit(app, "generated")
-    output = refused(app, "--entity", "invoice", "--children", "invoice_line_item", "--timestamp-field", "created")
-    assert re.search(r"app/connector\.py:\d+: StripeApp\.extract_invoice_line_item has no loop", output)
-    assert "pass --detail-step NAME" in output
+    return app
+
+
+def test_the_generated_stripe_app_hands_its_child_step_a_file_of_the_changed_invoices(tmp_path: Path) -> None:
+    """The stripe app's child step lists line items once per record of the file it is handed (the loop is in
+    app/extract.py, not in the task): run() hands it a file of the changed invoices instead of the full listing,
+    the backfill completes its output file, and the state is persisted after the last upload."""
+    app = stripe_app(tmp_path)
+    before = snapshot(app)
+    dry = add_incremental(app, *STRIPE_ARGS, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "+        incremental_step = IncrementalStepInput.from_run_input(input)" in dry.output
+    assert "nothing written" in dry.output
+    assert snapshot(app) == before
+
+    result = add_incremental(app, *STRIPE_ARGS)
+    assert result.exit_code == 0, result.output
+    assert "entity invoice: list step extract_invoice, detail step extract_invoice_line_item" in result.output
+    connector = (app / "app" / "connector.py").read_text(encoding="utf-8")
+    run = connector[connector.index("    async def run(") :]
+    assert '{"listed": invoice_out.batch.records}' in run
+    assert '{"upstream": detected_invoice.changed_records or invoice_out.batch.records}' in run
+    assert '{"detail": invoice_line_item_out.batch.records}' in run
+    assert '"records": backfilled_invoice.records' in run
+    # After the output and the run-metadata uploads: state only for a run that is wholly uploaded.
+    assert run.index("await self.persist_incremental_state(") > run.rindex("await self.upload(")
+    # The step itself and the extraction code are as they were.
+    assert 'return await self._list("invoice_line_item", input)' in connector
+    assert (app / "app" / "extract.py").read_bytes() == before["app/extract.py"]
+    contracts = (app / "app" / "contracts.py").read_text(encoding="utf-8")
+    assert "incremental_enabled: bool = False" in contracts
+    answers = (app / ".copier-answers.incremental.yml").read_text(encoding="utf-8")
+    assert "upstream: upstream" in answers and "upstream_path: batch.records" in answers
+    ruff_clean(app)
+    check = scaffold_process("check", ".", cwd=app)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    written = snapshot(app)
+    again = add_incremental(app, *STRIPE_ARGS)
+    assert again.exit_code == 0 and "nothing to do" in again.output, again.output
+    assert snapshot(app) == written
+    dry_again = add_incremental(app, *STRIPE_ARGS, "--dry-run")
+    assert "would write 0 file(s)" in dry_again.output
+    assert snapshot(app) == written

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -15,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.incremental_helpers import APPS, add_incremental, copy_app, snapshot
-from tests.sdk_venv import ensure_sdk_venv
+from tests.conftest import REPO, scaffold_process
+from tests.incremental_helpers import APPS, add_incremental, copy_app, git_commit, snapshot
+from tests.sdk_venv import app_requirements, default_location, ensure_sdk_venv
 
 pytestmark = pytest.mark.sdk
 
+STRIPE_E2E = REPO / "fixtures" / "incremental" / "stripe_incremental_e2e.py"
 FIXTURES = {
     "v2_tableau": ("sdk2", ["--entity", "workbook", "--children", "sheet,dashboard", "--parent", "project"]),
     "v3_rest": ("sdk3", ["--entity", "dashboard", "--children", "chart", "--timestamp-field", "changed_on_utc"]),
@@ -87,5 +89,32 @@ def test_fixture_app_suite_is_green_before_and_after(name: str, sdk_venvs: dict[
 
     written = snapshot(app)
     again = add_incremental(app, *args, "--allow-dirty")
+    assert "nothing to do" in again.output
+    assert snapshot(app) == written
+
+
+def test_the_generated_stripe_app_suite_is_green_before_and_after(tmp_path: Path) -> None:
+    """new-connector's stripe app, made incremental on invoices (line items re-listed for changed invoices only),
+    its suite green before and after, plus fixtures/incremental/stripe_incremental_e2e.py.
+
+    It runs in the venv of tests/test_generated_app_sdk.py (its own requirements: the retry and rate-limit
+    libraries, the conformance kit), built once and shared with that test."""
+    done = scaffold_process("new-connector", "stripe", "--defaults", "--dest", str(tmp_path / "stripe"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    app = tmp_path / "stripe"
+    git_commit(app, "generated")
+    venv = ensure_sdk_venv(default_location(REPO), app_requirements(app))
+    before, _ = app_suite(venv, app)
+
+    args = ["--entity", "invoice", "--children", "invoice_line_item", "--timestamp-field", "created"]
+    result = add_incremental(app, *args)
+    assert result.exit_code == 0, result.output
+    # Besides the generated tests: the real tasks against the app's source simulator, incremental runs included.
+    shutil.copyfile(STRIPE_E2E, app / "tests" / "e2e" / "test_incremental_e2e.py")
+    after, summary = app_suite(venv, app)
+    assert after > before + 40, summary
+
+    written = snapshot(app)
+    again = add_incremental(app, *args)
     assert "nothing to do" in again.output
     assert snapshot(app) == written

@@ -21,7 +21,14 @@ def wire(case: Case, run: cst.FunctionDef) -> cst.FunctionDef:
     for op in case.args["operations"]:
         snippet = case.snippet_function(op["snippet"])
         if op["op"] == "insert_after":
-            run = orchestration.insert_after(run, op["step"], helpers.body_of(snippet), op["done"])
+            run = orchestration.insert_after(
+                run, op["step"], helpers.body_of(snippet), op["done"], last=op.get("last", False)
+            )
+        elif op["op"] == "replace_in_argument":
+            names = {"LISTED": cst.parse_expression(op["listed"])}
+            run = orchestration.replace_in_argument(
+                run, op["step"], op["key"], op["listed"], snippet, names, op["done"]
+            )
         elif op["op"] == "insert_at_start":
             run = orchestration.insert_at_start(run, helpers.body_of(snippet), op["done"])
         elif op["op"] == "guard_step":
@@ -96,3 +103,26 @@ def test_placeholders_and_step_options_are_substituted() -> None:
     names = {"ACTIVITIES": cst.parse_expression("self.acts"), "WORKFLOW_ARGS": cst.Name("args")}
     done = helpers.substitute(snippet, names, options)
     assert cst.Module([done]).code == "await run_step(self.acts.read_marker, args=[args], retry_policy = policy)\n"
+
+
+def test_the_last_of_several_anchors_in_one_block_is_the_insertion_point() -> None:
+    run = parse_run("async def run(self):\n    await self.upload(a)\n    await self.upload(b)\n    return 1\n")
+    updated = orchestration.insert_after(run, "upload", [cst.parse_statement("persist()\n")], "persist", last=True)
+    assert cst.Module(body=[updated]).code.splitlines()[1:4] == [
+        "    await self.upload(a)",
+        "    await self.upload(b)",
+        "    persist()",
+    ]
+
+
+def test_anchors_in_two_blocks_have_no_last() -> None:
+    run = parse_run("async def run(self):\n    await self.upload(a)\n    if x:\n        await self.upload(b)\n")
+    with pytest.raises(orchestration.AnchorError, match="more than once"):
+        orchestration.insert_after(run, "upload", [cst.parse_statement("persist()\n")], "persist", last=True)
+
+
+def test_an_upstream_argument_without_the_listed_file_is_refused() -> None:
+    run = parse_run('async def run(self):\n    out = await self.extract_y(i.model_copy(update={"upstream": other}))\n')
+    wrap = cst.ensure_type(cst.parse_statement("def wrap():\n    return changed or LISTED\n"), cst.FunctionDef)
+    with pytest.raises(orchestration.AnchorError, match=r"must name x\.batch\.records once"):
+        orchestration.replace_in_argument(run, "extract_y", "upstream", "x.batch.records", wrap, {}, "changed")

@@ -27,8 +27,8 @@ def _calls(node: cst.CSTNode, step: str) -> bool:
 class _AtAnchor(cst.CSTTransformer):
     """Apply `edit` to the block holding the one simple statement that calls `step`."""
 
-    def __init__(self, step: str, edit: Edit) -> None:
-        self.step, self.edit, self.hits = step, edit, 0
+    def __init__(self, step: str, edit: Edit, last: bool = False) -> None:
+        self.step, self.edit, self.last, self.hits, self.blocks = step, edit, last, 0, 0
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
         body = updated.body
@@ -36,24 +36,72 @@ class _AtAnchor(cst.CSTTransformer):
         if not found:
             return updated
         self.hits += len(found)
-        return updated.with_changes(body=self.edit(body, found[0]))
+        self.blocks += 1
+        return updated.with_changes(body=self.edit(body, found[-1] if self.last else found[0]))
 
 
-def at_anchor(function: cst.FunctionDef, step: str, edit: Edit) -> cst.FunctionDef:
-    visitor = _AtAnchor(step, edit)
+def at_anchor(function: cst.FunctionDef, step: str, edit: Edit, last: bool = False) -> cst.FunctionDef:
+    """Edit at the one statement calling `step`; with `last`, at the last of several in one block."""
+    visitor = _AtAnchor(step, edit, last)
     updated = cst.ensure_type(function.visit(visitor), cst.FunctionDef)
     if visitor.hits == 0:
         raise AnchorError(f"no statement in {function.name.value}() calls {step}")
-    if visitor.hits > 1:
+    if visitor.hits > 1 and not (last and visitor.blocks == 1):
         raise AnchorError(f"{function.name.value}() calls {step} more than once")
     return updated
 
 
-def insert_after(function: cst.FunctionDef, step: str, block: list[cst.BaseStatement], done: str) -> cst.FunctionDef:
-    """Insert `block` after the statement calling `step`, unless the function already calls `done`."""
+def insert_after(
+    function: cst.FunctionDef, step: str, block: list[cst.BaseStatement], done: str, last: bool = False
+) -> cst.FunctionDef:
+    """Insert `block` after the statement calling `step` (the last of several in one block with `last`), unless
+    the function already calls `done`."""
     if mentions(function, done):
         return function
-    return at_anchor(function, step, lambda body, i: [*body[: i + 1], *block, *body[i + 1 :]])
+    return at_anchor(function, step, lambda body, i: [*body[: i + 1], *block, *body[i + 1 :]], last)
+
+
+def replace_in_argument(
+    function: cst.FunctionDef,
+    step: str,
+    key: str,
+    listed: str,
+    wrap: cst.FunctionDef,
+    names: dict[str, cst.BaseExpression],
+    done: str,
+) -> cst.FunctionDef:
+    """In the `{key: ...listed...}` entry of the one call of `step`, replace `listed` with what `wrap` returns;
+    unless the entry already mentions `done`."""
+    calls = find_all(function, cst.Call, lambda c: dotted(c.func).endswith(f".{step}"))
+    if len(calls) != 1:
+        raise AnchorError(f"{function.name.value}() must call {step} once")
+    entries = [
+        e
+        for e in find_all(calls[0], cst.DictElement)
+        if isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == key
+    ]
+    if len(entries) != 1:
+        raise AnchorError(f"the call of {step} must set {key!r} once")
+    entry = entries[0]
+    if mentions(entry.value, done):
+        return function
+    targets = [n for n in find_all(entry.value, cst.Attribute) if dotted(n) == listed]
+    if len(targets) != 1:
+        raise AnchorError(f"the {key!r} of {step} must name {listed} once")
+    replacement = cst.ensure_type(wrap_expression(wrap, names), cst.BaseExpression)
+    return cst.ensure_type(function.visit(_SwapNode(targets[0], replacement)), cst.FunctionDef)
+
+
+def wrap_expression(wrap: cst.FunctionDef, names: dict[str, cst.BaseExpression]) -> cst.CSTNode:
+    return snippet_return(wrap).visit(_Placeholders(names))
+
+
+class _SwapNode(cst.CSTTransformer):
+    def __init__(self, old: cst.CSTNode, new: cst.BaseExpression) -> None:
+        self.old, self.new = old, new
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        return self.new if original is self.old else updated
 
 
 def insert_at_start(function: cst.FunctionDef, block: list[cst.BaseStatement], done: str) -> cst.FunctionDef:

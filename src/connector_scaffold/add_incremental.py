@@ -16,7 +16,7 @@ import yaml
 from connector_scaffold.changeset import ChangeSet, Status
 from connector_scaffold.codemod_loader import codemod
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.incremental_anchors import find_anchors
+from connector_scaffold.incremental_anchors import find_anchors, upstream_link
 from connector_scaffold.incremental_patch import EntityPlan, Snippets, patch_modules, run_input_class
 from connector_scaffold.project import AppProject, load_project, module_name, registered_activities, task_names
 
@@ -74,6 +74,11 @@ def plan(request: IncrementalRequest) -> Plan:
     ]
     for e, p in zip(entities, plans, strict=True):
         e["list_step"], e["detail_steps"] = p.anchors.list_step, list(p.anchors.detail_steps)
+        links = [upstream_link(project, p.anchors.list_step, step) for step in p.anchors.detail_steps]
+        # The detail step loops over its list step's output file outside its body: it gets a file of the changed.
+        link = links[0] if len(links) == 1 else None
+        e["upstream"] = link.key if link is not None else ""
+        e["upstream_path"] = link.listed.split(".", 1)[-1] if link is not None else ""
     offset = request.marker_offset_hours
     if offset is None:
         offset = float(previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS))

@@ -130,3 +130,51 @@ def step_types(info: ClassInfo, step: str) -> tuple[str | None, str | None]:
 
 def _name(node: cst.BaseExpression) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
+
+
+@dataclass(frozen=True)
+class UpstreamLink:
+    """A detail step that takes its list step's output FILE (`x.model_copy(update={"upstream": listed.batch.records})`)
+    and loops over it outside the task body: the orchestration hands it a file of the changed records instead."""
+
+    key: str  # the input field that carries the file ("upstream")
+    listed: str  # the list step's file expression in run() ("invoice_out.batch.records")
+    detail_target: str  # the name the detail step's result is assigned to ("invoice_line_item_out")
+    detailed: str  # the detail step's file, the same path on its result ("invoice_line_item_out.batch.records")
+
+
+def upstream_link(project: AppProject, list_step: str, detail_step: str) -> UpstreamLink | None:
+    """v3: the link when `detail_step` has no loop of its own and run() passes it a file of `list_step`'s result."""
+    helpers = codemod("incremental", "_cst")
+    if project.shape != "v3" or project.app is None:
+        return None
+    method = project.app.method(detail_step)
+    if method is None or helpers.find_all(method.body, cst.For):
+        return None
+    _, run = project.orchestrator()
+    listed_name = _assigned_name(run, list_step)
+    detail_name = _assigned_name(run, detail_step)
+    calls = helpers.find_all(run, cst.Call, lambda c: helpers.dotted(c.func).endswith(f".{detail_step}"))
+    if not listed_name or not detail_name or len(calls) != 1:
+        return None
+    for element in helpers.find_all(calls[0], cst.DictElement):
+        if not isinstance(element.key, cst.SimpleString):
+            continue
+        chains = [
+            helpers.dotted(node)
+            for node in helpers.find_all(element.value, cst.Attribute)
+            if helpers.dotted(node).startswith(f"{listed_name}.")
+        ]
+        if chains:
+            listed = max(chains, key=len)
+            detailed = detail_name + listed[len(listed_name) :]
+            return UpstreamLink(element.key.evaluated_value, listed, detail_name, detailed)
+    return None
+
+
+def _assigned_name(run: cst.FunctionDef, step: str) -> str:
+    helpers = codemod("incremental", "_cst")
+    for node in helpers.find_all(run, cst.Assign):
+        if step in helpers.attributes_in(node.value) and isinstance(node.targets[0].target, cst.Name):
+            return node.targets[0].target.value
+    return ""

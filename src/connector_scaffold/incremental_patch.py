@@ -9,7 +9,7 @@ import libcst as cst
 
 from connector_scaffold.codemod_loader import codemod
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.incremental_anchors import Anchors, step_types
+from connector_scaffold.incremental_anchors import Anchors, UpstreamLink, step_types, upstream_link
 from connector_scaffold.project import AppProject, ClassInfo, task_names
 
 # Steps the SDK base classes define, which the app's own classes do not list.
@@ -121,6 +121,8 @@ def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
     for plan in plans:
         wrap = snippets.function("detail_filter", f"loop_{plan.name}")
         for step in plan.anchors.detail_steps:
+            if _upstream(project, plan) is not None:
+                continue  # run() hands it a file of the changed records: nothing to change in the step itself
             update(app, lambda mod, s=step, w=wrap: detail.limit_detail_loop(mod, app.name, s, w), step)
             input_type, output_type = step_types(app, step)
             contract = project.find_class(input_type or "")
@@ -133,6 +135,11 @@ def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
             snippet = snippets.cls("contract_fields", f"DetailInput_{plan.name}")
             update(contract, lambda mod, c=contract, sn=snippet: fields.add_fields(mod, c.name, sn))
     update(app, lambda mod: _wire(project, plans, snippets, mod, "v3_run"))
+
+
+def _upstream(project: AppProject, plan: EntityPlan) -> UpstreamLink | None:
+    steps = plan.anchors.detail_steps
+    return upstream_link(project, plan.anchors.list_step, steps[0]) if len(steps) == 1 else None
 
 
 def _check_empty_output(project: AppProject, app: ClassInfo, step: str, output_type: str | None) -> None:
@@ -215,6 +222,10 @@ def _wire(
         # After the previous entity's read, so the reads run in entity order whichever entity came first.
         run = orchestration.insert_after(run, previous_read, after_marker, f"read_previous_{e}_list")
         previous_read = f"read_previous_{e}_list"
+        link = _upstream(project, plan)
+        if link is not None:
+            run = _wire_upstream(run, plan, link, snippets, name, names)
+            continue
         run = orchestration.insert_after(run, a.list_step, block(f"after_list_{e}", a.list_step), f"detect_updated_{e}")
         # Backfill goes in before the guard wraps the detail step, so it runs even when nothing changed.
         after_detail = block(f"after_detail_{e}", a.list_step)
@@ -227,8 +238,44 @@ def _wire(
             if project.shape == "v3":
                 run = orchestration.rewrite_step_argument(run, step, snippets.function(name, f"detail_argument_{e}"))
     after_upload = block("after_upload", first.upload_step)
-    run = orchestration.insert_after(run, first.upload_step, after_upload, "persist_incremental_state")
+    # After the last upload (the output, then run metadata, ...): state only for a run that is wholly uploaded.
+    run = orchestration.insert_after(run, first.upload_step, after_upload, "persist_incremental_state", last=True)
     return _replace_run(module, holder, run)
+
+
+def _wire_upstream(
+    run: cst.FunctionDef,
+    plan: EntityPlan,
+    link: UpstreamLink,
+    snippets: Snippets,
+    module: str,
+    names: dict[str, cst.BaseExpression],
+) -> cst.FunctionDef:
+    """Detect after the list step on its output file; the detail step gets the file of the changed records (empty
+    when none changed: it then makes no request); the backfill adds the unchanged ones' details to its output."""
+    orchestration = codemod("incremental", "orchestration")
+    a, e = plan.anchors, plan.name
+    detail = a.detail_steps[0]
+    new_file = cst.parse_expression(f"backfilled_{e}.records")
+    head, *path = link.detailed.split(".")
+    rebound: cst.BaseExpression = new_file
+    for depth in range(len(path) - 1, -1, -1):
+        owner = cst.parse_expression(".".join([head, *path[:depth]]))
+        update = cst.Dict([cst.DictElement(cst.SimpleString(f'"{path[depth]}"'), rebound)])
+        rebound = cst.Call(cst.Attribute(owner, cst.Name("model_copy")), [cst.Arg(update, keyword=cst.Name("update"))])
+    local = {
+        **names,
+        "LISTED": cst.parse_expression(link.listed),
+        "DETAILED": cst.parse_expression(link.detailed),
+        "DETAIL_TARGET": cst.Name(link.detail_target),
+        "REBOUND": rebound,
+    }
+    after_list = snippets.block(module, f"after_list_{e}", local, [])
+    run = orchestration.insert_after(run, a.list_step, after_list, f"detect_updated_{e}")
+    argument = snippets.function(module, f"upstream_argument_{e}")
+    run = orchestration.replace_in_argument(run, detail, link.key, link.listed, argument, local, f"detected_{e}")
+    after_detail = snippets.block(module, f"after_detail_{e}", local, [])
+    return orchestration.insert_after(run, detail, after_detail, f"backfill_unchanged_{e}")
 
 
 def _placeholders(project: AppProject, run: cst.FunctionDef, anchors: Anchors) -> dict[str, cst.BaseExpression]:
