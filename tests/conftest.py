@@ -67,3 +67,12 @@ def _source_name(answers: Path) -> str:
     import yaml
 
     return yaml.safe_load(answers.read_text())["source_name"]
+
+
+@pytest.fixture(scope="session")
+def sdk3_venv(rendered_apps: dict[str, Path]) -> Path:
+    """The one SDK v3 venv of a test run: what a generated app and the v3 fixture app declare, merged."""
+    from tests.sdk_venv import app_requirements, default_location, ensure_sdk_venv
+
+    v3_fixture = REPO / "fixtures" / "apps" / "v3_rest"
+    return ensure_sdk_venv(default_location(REPO), app_requirements(rendered_apps["stripe"], v3_fixture))

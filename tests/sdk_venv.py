@@ -7,21 +7,25 @@ generated app declares. A marker file records them; an existing venv with the sa
 
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-EXTRA_TOOLS = ["atlan-application-sdk-conformance"]
+# The conformance CLI targets SDK v3 only.
+EXTRA_TOOLS = ("atlan-application-sdk-conformance",)
 
 
-def app_requirements(app: Path) -> list[str]:
-    project = tomllib.loads((app / "pyproject.toml").read_text())["project"]
-    extras = project.get("optional-dependencies", {})
-    return sorted({*project.get("dependencies", []), *extras.get("test", []), *EXTRA_TOOLS})
+def app_requirements(*apps: Path, tools: tuple[str, ...] = EXTRA_TOOLS) -> list[str]:
+    """What the apps declare to run their tests (dependencies and `test` extra), merged, plus `tools`."""
+    wanted = set(tools)
+    for app in apps:
+        project = tomllib.loads((app / "pyproject.toml").read_text())["project"]
+        wanted.update(project.get("dependencies", []), project.get("optional-dependencies", {}).get("test", []))
+    return sorted(wanted)
 
 
 def ensure_sdk_venv(location: Path, requirements: list[str]) -> Path:
@@ -49,5 +53,20 @@ def default_location(repo: Path) -> Path:
     return repo / ".cache" / f"sdk-venv-py{sys.version_info.major}{sys.version_info.minor}"
 
 
-def requirements_digest(requirements: list[str]) -> str:
-    return hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:12]
+def run_in_venv(venv: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run args in cwd with the venv first on PATH and cwd importable, as the app's own README command would."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PYTHONPATH=str(cwd), PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=900)
+
+
+def run_app_suite(venv: Path, app: Path) -> tuple[int, str]:
+    """(passed count, summary line) of the app's own pytest run; asserts it is green with nothing skipped."""
+    done = run_in_venv(venv, [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], app)
+    lines = [line for line in done.stdout.strip().splitlines() if " passed" in line or " failed" in line]
+    summary = lines[-1] if lines else ""
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "skipped" not in summary and "failed" not in summary, summary
+    found = re.search(r"(\d+) passed", summary)
+    assert found, summary
+    return int(found.group(1)), summary
