@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.incremental_anchors import find_anchors, upstream_link
 from connector_scaffold.incremental_patch import EntityPlan, Snippets, patch_modules, run_input_class
 from connector_scaffold.project import AppProject, load_project, module_name, registered_activities, task_names
+from connector_scaffold.spec import IDENTIFIER
 
 ANSWERS_FILE = ".copier-answers.incremental.yml"
 DEFAULT_MARKER_OFFSET_HOURS = 2.0
@@ -27,7 +27,6 @@ HOOKS = "app/extracts/incremental_hooks.py"
 TIMESTAMP_CANDIDATES = ("updatedAt", "updated_at", "modifiedAt", "lastModifiedTime", "createdAt")
 # What this command renders: never evidence about the app (a second entity must not pick up the first's field).
 GENERATED_PREFIXES = ("app/extracts/incremental", "tests/unit/test_incremental_", "incremental-analysis/")
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class Plan:
 def plan(request: IncrementalRequest) -> Plan:
     """Every file the command would write, computed in memory, parsed and compiled; nothing is written."""
     for name in (request.entity, *request.children, *([request.parent] if request.parent else [])):
-        if not _IDENTIFIER.match(name):
+        if not IDENTIFIER.match(name):
             raise ScaffoldError(f"{name!r} is not an entity name (lowercase letters, digits, _)")
     root = request.path.resolve()
     project = load_project(root)

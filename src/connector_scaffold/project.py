@@ -13,6 +13,9 @@ from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from connector_scaffold.codemod_loader import codemod
 from connector_scaffold.errors import ScaffoldError
@@ -28,7 +31,6 @@ SQL_BASES = (
     "SqlMetadataExtractor",
     "IncrementalSqlMetadataExtractor",
 )
-_LOWER_BOUND = re.compile(r"(==|>=|~=|>)\s*(\d+(?:\.\d+)*)")
 
 
 class _Lines:
@@ -147,13 +149,23 @@ def sdk_requirement(pyproject: Path) -> tuple[str, tuple[int, ...]]:
     declared = list(project.get("dependencies", []))
     for group in project.get("optional-dependencies", {}).values():
         declared.extend(group)
-    for requirement in declared:
-        name = re.split(r"[\s\[<>=~!;]", requirement, maxsplit=1)[0]
-        if name.lower().replace("_", "-") == SDK_PACKAGE:
-            bound = _LOWER_BOUND.search(requirement)
-            version = tuple(int(p) for p in bound.group(2).split(".")) if bound else ()
-            return requirement, version
+    for text in declared:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            raise ScaffoldError(f"{pyproject}: {text!r} is not a valid requirement") from None
+        if canonicalize_name(requirement.name) == SDK_PACKAGE:
+            return text, _lower_bound(requirement)
     raise ScaffoldError(f"{pyproject}: does not declare {SDK_PACKAGE}; this is not an Atlan app")
+
+
+def _lower_bound(requirement: Requirement) -> tuple[int, ...]:
+    """The version the requirement starts at (`==2.5.0`, `>=2.4.1,<3`, `~=2.4`), or () when it names none."""
+    lower = (">=", "==", "===", "~=", ">")
+    releases = [
+        Version(s.version).release for s in requirement.specifier if s.operator in lower and "*" not in s.version
+    ]
+    return max(releases, default=())
 
 
 def _app_name(pyproject: Path) -> str:

@@ -16,16 +16,14 @@ it by fixed rules (and `--ingestion-type` overrides):
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.spec import ConnectorSpec, Entity
+from connector_scaffold.spec import IDENTIFIER, ConnectorSpec, Entity
 
 INGESTION_TYPES = ("snapshot", "cdc", "append")
 UPDATE_PREFIXES = ("updated", "modified", "changed", "last_modified", "last_updated")
 CURSOR_TYPES = ("integer", "datetime")
-_SEGMENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def entity_fields(entity: Entity) -> list[dict[str, str]]:
@@ -50,7 +48,7 @@ def with_complete_fields(spec: ConnectorSpec) -> dict[str, Any]:
 def table_name(entity: Entity) -> str:
     segments = [s for s in entity.list_path.split("/") if s and "{" not in s]
     last = segments[-1].lower().replace("-", "_") if segments else ""
-    return last if _SEGMENT.match(last) else entity.name
+    return last if IDENTIFIER.match(last) else entity.name
 
 
 def default_ingestion(entity: Entity) -> str:
