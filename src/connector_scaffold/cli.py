@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+
+# errors.py imports nothing heavy, so `--help` stays fast.
+from connector_scaffold.errors import ScaffoldError
 
 AUTH_TYPES = ("bearer", "api_key_header", "api_key_query", "basic", "oauth2_client_credentials")
 PAGINATION_STYLES = ("cursor", "next_token", "page_number", "offset_limit", "link_header", "none")
 
 
-def _fail(error: Exception) -> None:
-    """One line on stderr and the error's exit code."""
-    click.echo(f"error: {error}", err=True)
-    sys.exit(getattr(error, "exit_code", 2))
+Echo = Callable[[str], None]
+
+
+def _execute(command: Callable[[Echo, Echo], int]) -> NoReturn:
+    """Run a command's pipeline with stdout/stderr writers; a ScaffoldError is one line on stderr and its code."""
+    try:
+        code = command(click.echo, lambda line: click.echo(line, err=True))
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code)
 
 
 @click.group(
@@ -68,7 +79,6 @@ Examples:
 @click.option("--ingestion-type", "ingestion", multiple=True, metavar="TABLE=TYPE", help="lakeflow: cdc, append...")
 def new_connector(name: str, **kw: Any) -> None:
     """Create a complete, tested Atlan SDK v3 app (or, with --target lakeflow, a Lakeflow source) for NAME."""
-    from connector_scaffold.errors import ScaffoldError
     from connector_scaffold.new_connector import NewConnectorRequest, run
     from connector_scaffold.spec_sources import SpecOptions
 
@@ -77,34 +87,29 @@ def new_connector(name: str, **kw: Any) -> None:
     options["max_concurrency"] = kw["max_concurrency"]
     options["entities"] = tuple(kw["entities"])
     interactive = not kw["defaults"] and kw["data_file"] is None and sys.stdin.isatty() and not kw["dry_run"]
-    try:
-        if interactive:
-            options = _prompt(name, options)
+
+    def command(out: Echo, err: Echo) -> int:
+        answered = _prompt(name, options) if interactive else options
         common: dict[str, Any] = {
             "name": name,
             "dest": kw["dest"],
             "answers_file": kw["data_file"],
-            "options": SpecOptions(**options),
+            "options": SpecOptions(**answered),
             "strict": kw["strict"],
             "force": kw["force"],
             "dry_run": kw["dry_run"],
         }
         if kw["target"] == "lakeflow":
-            _new_lakeflow_source(common, tables=tuple(kw["tables"]), ingestion=tuple(kw["ingestion"]))
+            from connector_scaffold.lakeflow.new_source import LakeflowSourceRequest
+            from connector_scaffold.lakeflow.new_source import run as run_lakeflow
+
+            lakeflow = LakeflowSourceRequest(**common, tables=tuple(kw["tables"]), ingestion=tuple(kw["ingestion"]))
+            return run_lakeflow(lakeflow, out, err)
         if kw["tables"] or kw["ingestion"]:
             raise ScaffoldError("--table and --ingestion-type apply to --target lakeflow only")
-        code = run(NewConnectorRequest(**common), click.echo, lambda line: click.echo(line, err=True))
-    except ScaffoldError as error:
-        _fail(error)
-    sys.exit(code)
+        return run(NewConnectorRequest(**common), out, err)
 
-
-def _new_lakeflow_source(common: dict[str, Any], **lakeflow: Any) -> None:
-    """new-connector --target lakeflow: the same request, plus the table choices; exits with its code."""
-    from connector_scaffold.lakeflow.new_source import LakeflowSourceRequest, run
-
-    request = LakeflowSourceRequest(**common, **lakeflow)
-    sys.exit(run(request, click.echo, lambda line: click.echo(line, err=True)))
+    _execute(command)
 
 
 @main.command(
@@ -127,14 +132,9 @@ Example:
 @click.option("--dry-run", is_flag=True, help="Print the unified diff and the files; write nothing.")
 def add_table(table: str, fields: tuple[str, ...], **kw: Any) -> None:
     """Add TABLE to a table-driven Lakeflow source (generated or hand-written), in place; re-running changes nothing."""
-    from connector_scaffold.errors import ScaffoldError
     from connector_scaffold.lakeflow.add_table import AddTableRequest, run
 
-    try:
-        code = run(AddTableRequest(table=table, fields=fields, **kw), click.echo, lambda m: click.echo(m, err=True))
-    except ScaffoldError as error:
-        _fail(error)
-    sys.exit(code)
+    _execute(lambda out, err: run(AddTableRequest(table=table, fields=fields, **kw), out, err))
 
 
 def _prompt(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -188,19 +188,13 @@ Examples:
 def add_incremental(entity: str, children: str, detail_steps: tuple[str, ...], **kw: Any) -> None:
     """Add incremental extraction to an existing Atlan app (REST; SDK v2 or v3), in place."""
     from connector_scaffold.add_incremental import IncrementalRequest, run
-    from connector_scaffold.errors import ScaffoldError
 
-    try:
-        request = IncrementalRequest(
-            entity=entity,
-            children=tuple(c.strip() for c in children.split(",") if c.strip()),
-            detail_steps=detail_steps,
-            **kw,
+    children_list = tuple(c.strip() for c in children.split(",") if c.strip())
+    _execute(
+        lambda out, err: run(
+            IncrementalRequest(entity=entity, children=children_list, detail_steps=detail_steps, **kw), out, err
         )
-        code = run(request, click.echo, lambda line: click.echo(line, err=True))
-    except ScaffoldError as error:
-        _fail(error)
-    sys.exit(code)
+    )
 
 
 def _check_options(command: Any) -> Any:
@@ -218,14 +212,9 @@ def _check_options(command: Any) -> Any:
 
 def _run_check(paths: tuple[Path, ...], select: tuple[str, ...], **kw: Any) -> None:
     from connector_scaffold.check.runner import CheckRequest, run
-    from connector_scaffold.errors import ScaffoldError
 
     request = CheckRequest(paths=paths or (Path("."),), select=select or None, **kw)
-    try:
-        code = run(request, click.echo, lambda line: click.echo(line, err=True))
-    except ScaffoldError as error:
-        _fail(error)
-    sys.exit(code)
+    _execute(lambda out, err: run(request, out, err))
 
 
 @main.command(
