@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import libcst as cst
@@ -15,17 +14,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from connector_scaffold.cli import main
-from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.codemods.incremental import _cst
 from tests.conftest import REPO, tree_bytes
 
 CODEMOD_CASES = REPO / "fixtures" / "codemods"
 APPS = REPO / "fixtures" / "apps"
 # The files fixture apps keep out of their copies: caches a developer's runs leave behind.
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".ruff_cache", "local")
-
-
-def incremental_codemod(name: str) -> ModuleType:
-    return codemod("incremental", name)
 
 
 def cases(codemod_name: str) -> list[str]:
@@ -57,12 +52,12 @@ class Case:
         return cst.parse_module((self.folder / "snippet.py").read_text(encoding="utf-8"))
 
     def snippet_class(self, name: str = "Snippet") -> cst.ClassDef:
-        found = incremental_codemod("_cst").find_class(self.snippet(), name)
+        found = _cst.find_class(self.snippet(), name)
         assert found is not None, f"{self.folder}/snippet.py has no class {name}"
         return found
 
     def snippet_function(self, name: str) -> cst.FunctionDef:
-        found = incremental_codemod("_cst").find_function(self.snippet(), name)
+        found = _cst.find_function(self.snippet(), name)
         assert found is not None, f"{self.folder}/snippet.py has no function {name}"
         return found
 

@@ -10,11 +10,12 @@ import pytest
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from connector_scaffold.check.selection import known_codes
-from connector_scaffold.codemod_loader import import_codemods
+from connector_scaffold.codemods.lint import engine as ENGINE
+from connector_scaffold.codemods.lint.positions import spans
+from connector_scaffold.codemods.lint.rule import LintRule
+from connector_scaffold.codemods.lint.walk import walk
 from tests.conftest import REPO
 
-ENGINE = import_codemods("lint.engine")
-LintRule = import_codemods("lint.rule").LintRule
 RULES = ENGINE.load_rules()
 
 
@@ -95,7 +96,6 @@ class _Recorder(cst.CSTVisitor):
 
 
 def test_the_walk_sees_what_a_libcst_visitor_sees_in_the_same_order():
-    walk = import_codemods("lint.walk").walk
     every_type = [c for c in vars(cst).values() if isinstance(c, type) and issubclass(c, cst.CSTNode)]
     sources = sorted(
         [*(REPO / "src").rglob("*.py"), *(REPO / "codemods").rglob("*.py"), *(REPO / "tests").glob("*.py")]
@@ -112,7 +112,6 @@ def test_the_walk_sees_what_a_libcst_visitor_sees_in_the_same_order():
 
 
 def test_spans_match_libcst_positions():
-    spans = import_codemods("lint.positions").spans
     for path in sorted((REPO / "codemods").rglob("*.py")):
         wrapper = MetadataWrapper(cst.parse_module(path.read_bytes()), unsafe_skip_copy=True)
         positions = wrapper.resolve(PositionProvider)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
-
-fields = incremental_codemod("contract_fields")
+from connector_scaffold.codemods.incremental import contract_fields as fields
+from tests.incremental_helpers import Case, before_after_tests
 
 
 def apply(case: Case, source: str) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
-
-detail = incremental_codemod("detail_filter")
+from connector_scaffold.codemods.incremental import detail_filter as detail
+from tests.incremental_helpers import Case, before_after_tests
 
 
 def apply(case: Case, source: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
-
-imports = incremental_codemod("imports")
+from connector_scaffold.codemods.incremental import imports
+from tests.incremental_helpers import Case, before_after_tests
 
 
 def apply(case: Case, source: str) -> str:

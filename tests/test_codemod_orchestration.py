@@ -5,10 +5,9 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.incremental_helpers import Case, before_after_tests, incremental_codemod
-
-orchestration = incremental_codemod("orchestration")
-helpers = incremental_codemod("_cst")
+from connector_scaffold.codemods.incremental import _cst as helpers
+from connector_scaffold.codemods.incremental import orchestration
+from tests.incremental_helpers import Case, before_after_tests
 
 
 def run_function(module: cst.Module, class_name: str) -> tuple[cst.ClassDef, cst.FunctionDef]:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from tests.incremental_helpers import Case, before_after_tests, cases, incremental_codemod
+from connector_scaffold.codemods.incremental import workflow_json
+from tests.incremental_helpers import Case, before_after_tests, cases
 
-workflow_json = incremental_codemod("workflow_json")
 TOGGLES = ["incremental-enabled", "force-full-extraction", "marker-offset-hours"]
 
 

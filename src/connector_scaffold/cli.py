@@ -9,9 +9,11 @@ from typing import Any, NoReturn
 
 import click
 
-# errors.py imports nothing heavy, so `--help` stays fast.
+# errors.py and the targets registry import nothing heavy, so `--help` stays fast.
 from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.targets import DEFAULT_TARGET, TARGETS
 
+# The spec's Literal types, kept here so `--help` needs no pydantic; tests/test_cli.py ties the two.
 AUTH_TYPES = ("bearer", "api_key_header", "api_key_query", "basic", "oauth2_client_credentials")
 PAGINATION_STYLES = ("cursor", "next_token", "page_number", "offset_limit", "link_header", "none")
 
@@ -27,6 +29,16 @@ def _execute(command: Callable[[Echo, Echo], int]) -> NoReturn:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
     sys.exit(code)
+
+
+def _target_options(command: Any) -> Any:
+    """Every target's own `new-connector` options, as `TARGET: help`; only the chosen target may be given its own."""
+    for target in reversed(list(TARGETS.values())):
+        for option in reversed(target.options):
+            command = click.option(
+                option.flag, option.dest, multiple=True, metavar=option.metavar, help=f"{target.name}: {option.help}"
+            )(command)
+    return command
 
 
 @click.group(
@@ -52,8 +64,8 @@ Examples:
 @click.argument("name")
 @click.option(
     "--target",
-    type=click.Choice(["atlan", "lakeflow"]),
-    default="atlan",
+    type=click.Choice(list(TARGETS)),
+    default=DEFAULT_TARGET,
     show_default=True,
     help="What to generate: an Atlan app, or a source in a lakeflow-community-connectors checkout.",
 )
@@ -75,12 +87,12 @@ Examples:
 @click.option("--display-name", help="Human name of the source.")
 @click.option("--rps", "requests_per_second", type=click.FloatRange(min=0, min_open=True), help="Requests per second.")
 @click.option("--max-concurrency", type=click.IntRange(1, 256), help="Concurrent requests at most.")
-@click.option("--table", "tables", multiple=True, metavar="TABLE", help="lakeflow: a table to generate (repeatable).")
-@click.option("--ingestion-type", "ingestion", multiple=True, metavar="TABLE=TYPE", help="lakeflow: cdc, append...")
+@_target_options
 def new_connector(name: str, **kw: Any) -> None:
     """Create a complete, tested Atlan SDK v3 app (or, with --target lakeflow, a Lakeflow source) for NAME."""
-    from connector_scaffold.new_connector import NewConnectorRequest, run
+    from connector_scaffold.commands.new_connector import run
     from connector_scaffold.spec_sources import SpecOptions
+    from connector_scaffold.targets.base import NewConnectorRequest
 
     option_keys = ("auth", "base_url", "pagination", "page_size", "display_name", "requests_per_second")
     options: dict[str, Any] = {key: kw[key] for key in option_keys}
@@ -89,25 +101,20 @@ def new_connector(name: str, **kw: Any) -> None:
     interactive = not kw["defaults"] and kw["data_file"] is None and sys.stdin.isatty() and not kw["dry_run"]
 
     def command(out: Echo, err: Echo) -> int:
+        target_options = _own_target_options(kw["target"], kw)
         answered = _prompt(name, options) if interactive else options
-        common: dict[str, Any] = {
-            "name": name,
-            "dest": kw["dest"],
-            "answers_file": kw["data_file"],
-            "options": SpecOptions(**answered),
-            "strict": kw["strict"],
-            "force": kw["force"],
-            "dry_run": kw["dry_run"],
-        }
-        if kw["target"] == "lakeflow":
-            from connector_scaffold.lakeflow.new_source import LakeflowSourceRequest
-            from connector_scaffold.lakeflow.new_source import run as run_lakeflow
-
-            lakeflow = LakeflowSourceRequest(**common, tables=tuple(kw["tables"]), ingestion=tuple(kw["ingestion"]))
-            return run_lakeflow(lakeflow, out, err)
-        if kw["tables"] or kw["ingestion"]:
-            raise ScaffoldError("--table and --ingestion-type apply to --target lakeflow only")
-        return run(NewConnectorRequest(**common), out, err)
+        request = NewConnectorRequest(
+            name=name,
+            target=kw["target"],
+            dest=kw["dest"],
+            answers_file=kw["data_file"],
+            options=SpecOptions(**answered),
+            strict=kw["strict"],
+            force=kw["force"],
+            dry_run=kw["dry_run"],
+            target_options=target_options,
+        )
+        return run(request, out, err)
 
     _execute(command)
 
@@ -132,9 +139,19 @@ Example:
 @click.option("--dry-run", is_flag=True, help="Print the unified diff and the files; write nothing.")
 def add_table(table: str, fields: tuple[str, ...], **kw: Any) -> None:
     """Add TABLE to a table-driven Lakeflow source (generated or hand-written), in place; re-running changes nothing."""
-    from connector_scaffold.lakeflow.add_table import AddTableRequest, run
+    from connector_scaffold.commands.add_table import run
+    from connector_scaffold.targets.lakeflow.add_table import AddTableRequest
 
     _execute(lambda out, err: run(AddTableRequest(table=table, fields=fields, **kw), out, err))
+
+
+def _own_target_options(chosen: str, given: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The chosen target's options; another target's option given is bad usage."""
+    for target in TARGETS.values():
+        flags = [option.flag for option in target.options]
+        if target.name != chosen and any(given[option.dest] for option in target.options):
+            raise ScaffoldError(f"{' and '.join(flags)} apply to --target {target.name} only")
+    return {option.dest: tuple(given[option.dest]) for option in TARGETS[chosen].options}
 
 
 def _prompt(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +204,8 @@ Examples:
 @click.option("--allow-dirty", is_flag=True, help="Run on a git tree with uncommitted changes.")
 def add_incremental(entity: str, children: str, detail_steps: tuple[str, ...], **kw: Any) -> None:
     """Add incremental extraction to an existing Atlan app (REST; SDK v2 or v3), in place."""
-    from connector_scaffold.add_incremental import IncrementalRequest, run
+    from connector_scaffold.commands.add_incremental import run
+    from connector_scaffold.targets.atlan.incremental.plan import IncrementalRequest
 
     children_list = tuple(c.strip() for c in children.split(",") if c.strip())
     _execute(
@@ -210,13 +228,6 @@ def _check_options(command: Any) -> Any:
     return command
 
 
-def _run_check(paths: tuple[Path, ...], select: tuple[str, ...], **kw: Any) -> None:
-    from connector_scaffold.check.runner import CheckRequest, run
-
-    request = CheckRequest(paths=paths or (Path("."),), select=select or None, **kw)
-    _execute(lambda out, err: run(request, out, err))
-
-
 @main.command(
     "check",
     epilog="""\b
@@ -237,7 +248,9 @@ def check(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, .
     Silence a finding with `# scaffold: ignore[CODE]` on its line.
     Configure under [tool.scaffold] in pyproject.toml.
     """
-    _run_check(paths, select, ignore=ignore, use_cache=not no_cache, **kw)
+    from connector_scaffold.commands.check import run
+
+    _execute(lambda out, err: run(paths, out, err, select=select, ignore=ignore, use_cache=not no_cache, **kw))
 
 
 @main.command(
@@ -254,7 +267,9 @@ def fix(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
     Exits 0 even when findings remain (as pre-commit expects from a fixer); re-running changes nothing.
     """
-    _run_check(paths, select, ignore=ignore, use_cache=not no_cache, fix=True)
+    from connector_scaffold.commands.fix import run
+
+    _execute(lambda out, err: run(paths, out, err, select=select, ignore=ignore, use_cache=not no_cache))
 
 
 if __name__ == "__main__":

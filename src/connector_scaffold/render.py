@@ -1,24 +1,18 @@
 """Copier adapter: render a template into a scratch folder and read it back as bytes.
 
-Copier is imported here and nowhere else, so commands that never render (and `--help`) stay fast.
+Copier is imported here and nowhere else, so commands that never render (and `--help`) stay fast. Formatting the
+result is formatting.py's job.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.formatting import format_python
 from connector_scaffold.paths import template
-
-RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
-# Never part of an app's module layout; pruned so that mirroring a big checkout stays cheap.
-_SKIP_DIRS = {".git", ".hg", "node_modules", "__pycache__", ".ruff_cache", ".pytest_cache", ".mypy_cache", ".tox"}
 
 
 def render_template(name: str, answers: dict[str, Any], *, ruff_format: bool = True) -> dict[str, bytes]:
@@ -56,78 +50,6 @@ def read_tree(root: Path) -> dict[str, bytes]:
         if path.is_file() and not path.is_symlink():
             files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
-
-
-def format_python(root: Path) -> None:
-    """One `ruff format` over the rendered tree, so what we show and write is what ruff would keep.
-
-    `--no-cache`: a `.ruff_cache/` inside the scratch folder would be read back as rendered files.
-    """
-    ruff = _ruff_executable()
-    subprocess.run([ruff, "format", "--no-cache", "--quiet", "."], cwd=root, check=False, capture_output=True)
-
-
-def format_like(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
-    """`files` (relative to root) with their Python files import-sorted and formatted as ruff would once written.
-
-    Done in a scratch mirror of root, never in root: ruff counts `app.extracts.x` as first-party only when
-    app/extracts/x.py exists, so the mirror holds the app's ruff configs, an empty stand-in for each of its
-    Python files and the new bytes of `files`.
-    """
-    python = sorted(path for path in files if path.endswith(".py"))
-    if not python:
-        return dict(files)
-    ruff = _ruff_executable()
-    with tempfile.TemporaryDirectory(prefix="scaffold-format-") as scratch:
-        mirror = Path(scratch)
-        _mirror_layout(root, mirror)
-        for path in python:
-            target = mirror / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[path])
-        for command in (["check", "--select", "I", "--fix"], ["format"]):
-            subprocess.run(
-                [ruff, *command, "--no-cache", "--quiet", "--", *python], cwd=mirror, capture_output=True, check=False
-            )
-        return {path: (mirror / path).read_bytes() if path in python else data for path, data in files.items()}
-
-
-def _mirror_layout(root: Path, mirror: Path) -> None:
-    for folder, subfolders, names in os.walk(root):
-        here = Path(folder)
-        subfolders[:] = sorted(d for d in subfolders if d not in _SKIP_DIRS and not (here / d / "pyvenv.cfg").exists())
-        target = mirror / here.relative_to(root)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            if name in RUFF_CONFIGS:
-                shutil.copyfile(here / name, target / name)
-            elif name.endswith((".py", ".pyi")):
-                (target / name).touch()
-    if _ruff_config(root) is None:
-        # The config ruff would find above root (a monorepo's), which the mirror in /tmp cannot see.
-        inherited = next((c for folder in root.resolve().parents if (c := _ruff_config(folder))), None)
-        if inherited is not None:
-            shutil.copyfile(inherited, mirror / inherited.name)
-
-
-def _ruff_config(folder: Path) -> Path | None:
-    for name in ("ruff.toml", ".ruff.toml"):
-        if (folder / name).is_file():
-            return folder / name
-    pyproject = folder / "pyproject.toml"
-    if pyproject.is_file() and "[tool.ruff" in pyproject.read_text(encoding="utf-8", errors="replace"):
-        return pyproject
-    return None
-
-
-def _ruff_executable() -> str:
-    beside = Path(sys.executable).with_name("ruff")
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("ruff")
-    if found is None:
-        raise ScaffoldError("ruff is not installed next to scaffold; reinstall connector-scaffold")
-    return found
 
 
 def _one_line(error: BaseException) -> str:

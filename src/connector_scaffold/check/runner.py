@@ -1,4 +1,4 @@
-"""`scaffold check` and `scaffold fix`: find the files, lint what the cache does not know, report or fix.
+"""The lint driver of `scaffold check` and `scaffold fix`: find the files, lint what the cache misses, report or fix.
 
 libcst is imported only when a file misses the cache or a fix is applied, so a warm run costs the hashing.
 """
@@ -17,7 +17,7 @@ from connector_scaffold.check.config import load_config, project_root
 from connector_scaffold.check.discovery import discover
 from connector_scaffold.check.output import json_text, text_lines
 from connector_scaffold.check.selection import PARSE_ERROR, enabled_codes, known_codes
-from connector_scaffold.codemod_loader import import_codemods
+from connector_scaffold.codemods.lint.findings import Finding
 from connector_scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
@@ -54,7 +54,9 @@ class _Linter:
     @property
     def engine(self) -> ModuleType:
         if self._engine is None:
-            self._engine = import_codemods("lint.engine")
+            from connector_scaffold.codemods.lint import engine
+
+            self._engine = engine
         return self._engine
 
     def lint(self, data: bytes) -> list[Any]:
@@ -71,13 +73,12 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
     config = load_config(project_root(request.paths[0]))
     select = request.select if request.select is not None else config.select
     codes = enabled_codes(known_codes(), select, (*config.ignore, *request.ignore))
-    finding = import_codemods("lint.findings").Finding
     cache = Cache.open(config.root) if request.use_cache else Cache.disabled()
     linter = _Linter()
 
     files = []
     for path in discover(request.paths, config):
-        data, findings = _findings(path, cache, linter, finding)
+        data, findings = _findings(path, cache, linter)
         file_codes = codes - config.ignored_codes(path)
         kept = [f for f in findings if f.code in file_codes]
         # Only a file with something to fix needs its bytes again.
@@ -101,15 +102,15 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
     return code
 
 
-def _findings(path: Path, cache: Cache, linter: _Linter, finding: type[Any]) -> tuple[bytes, list[Any]]:
+def _findings(path: Path, cache: Cache, linter: _Linter) -> tuple[bytes, list[Any]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return b"", [finding(1, 1, PARSE_ERROR, f"could not read: {error.strerror or error}")]
+        return b"", [Finding(1, 1, PARSE_ERROR, f"could not read: {error.strerror or error}")]
     key = content_key(data)
     rows = cache.get(key)
     if rows is not None:
-        return data, [finding.from_json(row) for row in rows]
+        return data, [Finding.from_json(row) for row in rows]
     findings = linter.lint(data)
     cache.put(key, [f.to_json() for f in findings])
     return data, findings

@@ -7,10 +7,18 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.codemods.incremental import (
+    _cst,
+    add_methods,
+    contract_fields,
+    detail_filter,
+    imports,
+    orchestration,
+    register_activities,
+)
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.incremental_anchors import Anchors, UpstreamLink, step_types, upstream_link
-from connector_scaffold.project import AppProject, ClassInfo, task_names
+from connector_scaffold.targets.atlan.incremental.anchors import Anchors, UpstreamLink, step_types, upstream_link
+from connector_scaffold.targets.atlan.project import AppProject, ClassInfo, task_names
 
 # Steps the SDK base classes define, which the app's own classes do not list.
 FRAMEWORK_STEPS = frozenset({"get_workflow_args", "preflight_check", "upload_to_atlan", "upload", "download"})
@@ -38,13 +46,13 @@ class Snippets:
         return self.modules[name]
 
     def cls(self, module: str, name: str) -> cst.ClassDef:
-        found = codemod("incremental", "_cst").find_class(self.modules[module], name)
+        found = _cst.find_class(self.modules[module], name)
         if found is None:
             raise RuntimeError(f"templates/incremental: snippet {module}.{name} is missing")
         return found
 
     def function(self, module: str, name: str) -> cst.FunctionDef:
-        found = codemod("incremental", "_cst").find_function(self.modules[module], name)
+        found = _cst.find_function(self.modules[module], name)
         if found is None:
             raise RuntimeError(f"templates/incremental: snippet {module}.{name} is missing")
         return found
@@ -53,14 +61,14 @@ class Snippets:
         self, module: str, name: str, names: dict[str, cst.BaseExpression], options: list[cst.Arg]
     ) -> list[cst.BaseStatement]:
         """The statements of snippet function `name`, placeholders replaced, `**STEP_OPTIONS` expanded."""
-        helpers = codemod("incremental", "_cst")
+
         return [
-            cst.ensure_type(helpers.substitute(s, names, options), cst.BaseStatement)
-            for s in helpers.body_of(self.function(module, name))
+            cst.ensure_type(_cst.substitute(s, names, options), cst.BaseStatement)
+            for s in _cst.body_of(self.function(module, name))
         ]
 
     def method_names(self, module: str) -> list[str]:
-        return [f.name.value for f in codemod("incremental", "_cst").methods(self.cls(module, "Snippet"))]
+        return [f.name.value for f in _cst.methods(self.cls(module, "Snippet"))]
 
 
 def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippets) -> dict[str, cst.Module]:
@@ -85,7 +93,6 @@ def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippe
     else:
         _patch_v3(project, plans, snippets, update)
     _patch_contract(project, snippets, update)
-    imports = codemod("incremental", "imports")
     snippet_modules = {"v2": ["v2_activities", "v2_workflow"], "v3": ["v3_app", "v3_run"]}[project.shape]
     sources = [snippets.module(name) for name in [*snippet_modules, "detail_filter", "contract_fields"]]
     for path, module in sorted(modules.items()):
@@ -95,35 +102,32 @@ def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippe
 
 
 def _patch_v2(project: AppProject, plans: list[EntityPlan], snippets: Snippets, update: Update) -> None:
-    methods = codemod("incremental", "add_methods")
-    register = codemod("incremental", "register_activities")
-    detail = codemod("incremental", "detail_filter")
     acts, flow = project.activities, project.workflow
     if acts is None or flow is None:
         raise RuntimeError("a v2 project always has its activities and workflow classes")
-    update(acts, lambda mod: methods.add_methods(mod, acts.name, snippets.cls("v2_activities", "Snippet")))
-    update(flow, lambda mod: register.register_activities(mod, flow.name, snippets.method_names("v2_activities")))
+    update(acts, lambda mod: add_methods.add_methods(mod, acts.name, snippets.cls("v2_activities", "Snippet")))
+    update(
+        flow,
+        lambda mod: register_activities.register_activities(mod, flow.name, snippets.method_names("v2_activities")),
+    )
     for plan in plans:
         wrap = snippets.function("detail_filter", f"loop_{plan.name}")
         for step in plan.anchors.detail_steps:
-            update(acts, lambda mod, s=step, w=wrap: detail.limit_detail_loop(mod, acts.name, s, w), step)
+            update(acts, lambda mod, s=step, w=wrap: detail_filter.limit_detail_loop(mod, acts.name, s, w), step)
     update(flow, lambda mod: _wire(project, plans, snippets, mod, "v2_workflow"))
 
 
 def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, update: Update) -> None:
-    methods = codemod("incremental", "add_methods")
-    detail = codemod("incremental", "detail_filter")
-    fields = codemod("incremental", "contract_fields")
     app = project.app
     if app is None:
         raise RuntimeError("a v3 project always has its App class")
-    update(app, lambda mod: methods.add_methods(mod, app.name, snippets.cls("v3_app", "Snippet")))
+    update(app, lambda mod: add_methods.add_methods(mod, app.name, snippets.cls("v3_app", "Snippet")))
     for plan in plans:
         wrap = snippets.function("detail_filter", f"loop_{plan.name}")
         for step in plan.anchors.detail_steps:
             if _upstream(project, plan) is not None:
                 continue  # run() hands it a file of the changed records: nothing to change in the step itself
-            update(app, lambda mod, s=step, w=wrap: detail.limit_detail_loop(mod, app.name, s, w), step)
+            update(app, lambda mod, s=step, w=wrap: detail_filter.limit_detail_loop(mod, app.name, s, w), step)
             input_type, output_type = step_types(app, step)
             contract = project.find_class(input_type or "")
             if contract is None:
@@ -133,7 +137,7 @@ def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
                 )
             _check_empty_output(project, app, step, output_type)
             snippet = snippets.cls("contract_fields", f"DetailInput_{plan.name}")
-            update(contract, lambda mod, c=contract, sn=snippet: fields.add_fields(mod, c.name, sn))
+            update(contract, lambda mod, c=contract, sn=snippet: contract_fields.add_fields(mod, c.name, sn))
     update(app, lambda mod: _wire(project, plans, snippets, mod, "v3_run"))
 
 
@@ -144,7 +148,6 @@ def _upstream(project: AppProject, plan: EntityPlan) -> UpstreamLink | None:
 
 def _check_empty_output(project: AppProject, app: ClassInfo, step: str, output_type: str | None) -> None:
     """A skipped detail task's result is `OutputType()`: refuse when that cannot be built without arguments."""
-    fields = codemod("incremental", "contract_fields")
     seen: set[str] = set()
     pending = [output_type or ""]
     while pending:
@@ -152,24 +155,23 @@ def _check_empty_output(project: AppProject, app: ClassInfo, step: str, output_t
         if info is None or info.name in seen:
             continue  # a class of the SDK: its Output contracts give every field a default
         seen.add(info.name)
-        required = fields.required_fields(info.node)
+        required = contract_fields.required_fields(info.node)
         if required:
             raise ScaffoldError(
                 f"{info.path}:{info.line}: {info.name}.{required[0]} has no default, but when no entity changed "
                 f"{step} is skipped and its result is an empty {output_type}(); give its fields defaults"
             )
-        pending.extend(codemod("incremental", "_cst").dotted(b.value).rsplit(".", 1)[-1] for b in info.node.bases)
+        pending.extend(_cst.dotted(b.value).rsplit(".", 1)[-1] for b in info.node.bases)
 
 
 def _patch_contract(project: AppProject, snippets: Snippets, update: Update) -> None:
     """The args model (v2) or run input (v3) gains the incremental flags, kebab-aliased where the app uses them."""
-    fields = codemod("incremental", "contract_fields")
     target = _args_model(project)
     if target is None:
         return
-    kebab = fields.uses_kebab_aliases(target.node)
+    kebab = contract_fields.uses_kebab_aliases(target.node)
     snippet = snippets.cls("contract_fields", "KebabSnippet" if kebab else "Snippet")
-    update(target, lambda mod: fields.add_fields(mod, target.name, snippet))
+    update(target, lambda mod: contract_fields.add_fields(mod, target.name, snippet))
 
 
 def run_input_class(project: AppProject) -> ClassInfo:
@@ -190,16 +192,14 @@ def _args_model(project: AppProject) -> ClassInfo | None:
     """v3: the run input class. v2: the app's *Args model, preferring one with kebab aliases (the UI's keys)."""
     if project.shape == "v3":
         return run_input_class(project)
-    fields = codemod("incremental", "contract_fields")
     models = [c for c in project.classes if c.name.endswith(("Args", "Arguments"))]
-    kebab = [c for c in models if fields.uses_kebab_aliases(c.node)]
+    kebab = [c for c in models if contract_fields.uses_kebab_aliases(c.node)]
     return (kebab or models or [None])[0]
 
 
 def _wire(
     project: AppProject, plans: list[EntityPlan], snippets: Snippets, module: cst.Module, name: str
 ) -> cst.Module:
-    orchestration = codemod("incremental", "orchestration")
     holder, run = project.orchestrator()
     run = _current_run(module, holder, run)
     names = _placeholders(project, run, plans[0].anchors)
@@ -253,7 +253,6 @@ def _wire_upstream(
 ) -> cst.FunctionDef:
     """Detect after the list step on its output file; the detail step gets the file of the changed records (empty
     when none changed: it then makes no request); the backfill adds the unchanged ones' details to its output."""
-    orchestration = codemod("incremental", "orchestration")
     a, e = plan.anchors, plan.name
     detail = a.detail_steps[0]
     new_file = cst.parse_expression(f"backfilled_{e}.records")
@@ -282,13 +281,13 @@ def _placeholders(project: AppProject, run: cst.FunctionDef, anchors: Anchors) -
     """What the snippets' placeholders stand for: the run input (v3), the workflow args and activities (v2)."""
     if project.shape == "v3":
         return {"RUN_INPUT": cst.Name(run.params.params[1].name.value)}
-    helpers = codemod("incremental", "_cst")
-    for node in helpers.find_all(run, cst.Assign) + helpers.find_all(run, cst.AnnAssign):
+
+    for node in _cst.find_all(run, cst.Assign) + _cst.find_all(run, cst.AnnAssign):
         value = node.value
-        if value is None or anchors.args_step not in helpers.attributes_in(value):
+        if value is None or anchors.args_step not in _cst.attributes_in(value):
             continue
         target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
-        calls = helpers.find_all(value, cst.Call, lambda c: helpers.dotted(c.func).endswith(".execute_activity_method"))
+        calls = _cst.find_all(value, cst.Call, lambda c: _cst.dotted(c.func).endswith(".execute_activity_method"))
         step = calls[0].args[0].value if calls and calls[0].args else None
         if isinstance(target, cst.Name) and isinstance(step, cst.Attribute):
             return {"WORKFLOW_ARGS": target, "ACTIVITIES": step.value}
@@ -296,14 +295,14 @@ def _placeholders(project: AppProject, run: cst.FunctionDef, anchors: Anchors) -
 
 
 def _current_run(module: cst.Module, holder: ClassInfo, run: cst.FunctionDef) -> cst.FunctionDef:
-    helpers = codemod("incremental", "_cst")
-    cls = helpers.find_class(module, holder.name)
-    return next(f for f in helpers.methods(cls) if f.name.value == run.name.value)
+
+    cls = _cst.find_class(module, holder.name)
+    return next(f for f in _cst.methods(cls) if f.name.value == run.name.value)
 
 
 def _replace_run(module: cst.Module, holder: ClassInfo, run: cst.FunctionDef) -> cst.Module:
-    helpers = codemod("incremental", "_cst")
-    cls = helpers.find_class(module, holder.name)
+
+    cls = _cst.find_class(module, holder.name)
     body = [run if isinstance(s, cst.FunctionDef) and s.name.value == run.name.value else s for s in cls.body.body]
     new_cls = cls.with_changes(body=cls.body.with_changes(body=body))
     return module.with_changes(body=[new_cls if s is cls else s for s in module.body])

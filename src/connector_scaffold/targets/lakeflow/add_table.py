@@ -5,23 +5,21 @@ apply -> report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from connector_scaffold.changeset import ChangeSet, Status
-from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.changeset import ChangeSet
+from connector_scaffold.codemods.lakeflow import add_table as lakeflow_add_table
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.lakeflow.build import merged_source, render_source
-from connector_scaffold.lakeflow.checkout import SourceLayout, find_checkout, infer_source
-from connector_scaffold.lakeflow.docs import add_endpoint, add_table_config, add_table_to_markdown
-from connector_scaffold.lakeflow.tables import find_entity, plan_table, with_complete_fields
-from connector_scaffold.new_connector import show_or_apply
 from connector_scaffold.spec import SpecError, check_identifier, load_spec
 from connector_scaffold.spec_sources import resolve_spec
+from connector_scaffold.targets.lakeflow.build import merged_source, render_source
+from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout, infer_source
+from connector_scaffold.targets.lakeflow.docs import add_endpoint, add_table_config, add_table_to_markdown
+from connector_scaffold.targets.lakeflow.tables import find_entity, plan_table, with_complete_fields
 
 
 @dataclass(frozen=True)
@@ -89,27 +87,6 @@ def plan(request: AddTableRequest) -> AddTablePlan:
     return AddTablePlan(root, layout, table, changes, notes)
 
 
-def run(request: AddTableRequest, out: Callable[[str], None], err: Callable[[str], None]) -> int:
-    result = plan(request)
-    table = result.table
-    for note in result.notes:
-        err(f"note: {note}")
-    written = show_or_apply(result.changes, result.root, request.dry_run, out, diff=True)
-    if written is None:
-        return 0
-    out(f"add-table {table['name']} ({table['ingestion_type']}) to {result.layout.name}")
-    if not written:
-        out("nothing to do: every file is already identical")
-        return 0
-    for status, verb in ((Status.create, "created"), (Status.update, "modified")):
-        for path in result.changes.by_status(status):
-            out(f"  {verb:<8}  {path}")
-    out("next:")
-    out(f"  pytest {result.layout.tests}/")
-    out(f"  review {result.layout.corpus(table['name'])} and the table's endpoint against the live API")
-    return 0
-
-
 def _stored_answers(root: Path, layout: SourceLayout) -> dict[str, Any] | None:
     path = root / layout.answers
     if not path.is_file():
@@ -159,14 +136,14 @@ def _source_files(root: Path, layout: SourceLayout) -> dict[str, bytes]:
 
 def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str) -> tuple[dict[str, bytes], list[str]]:
     """The source's files with `table` added; `one` is the template rendered for that table alone."""
-    from connector_scaffold.render import format_like
+    from connector_scaffold.formatting import format_like
 
     modules = {
         path: data.decode("utf-8")
         for path, data in _source_files(root, layout).items()
         if not Path(path).name.startswith(("__init__", "_generated_"))
     }
-    extend = codemod("lakeflow", "add_table")
+    extend = lakeflow_add_table
     try:
         changed = extend.add_table(modules, layout.module, one[layout.module].decode("utf-8"), table)
     except (extend.NotTableDriven, extend.CannotExtend) as error:

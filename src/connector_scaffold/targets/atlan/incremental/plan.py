@@ -1,24 +1,28 @@
-"""`scaffold add-incremental`: options -> preflight and detection -> Copier render + libcst codemods -> ChangeSet
--> dry run (unified diff) or atomic apply -> report."""
+"""The plan of `scaffold add-incremental`: options -> preflight and detection -> Copier render + libcst codemods
+-> ChangeSet, computed in memory; commands/add_incremental.py shows or applies it."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from connector_scaffold.changeset import ChangeSet, Status
-from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.changeset import ChangeSet
+from connector_scaffold.codemods.incremental import add_methods, imports, workflow_json
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.incremental_anchors import find_anchors, upstream_link
-from connector_scaffold.incremental_patch import EntityPlan, Snippets, patch_modules, run_input_class
-from connector_scaffold.project import AppProject, load_project, module_name, registered_activities, task_names
 from connector_scaffold.spec import IDENTIFIER
+from connector_scaffold.targets.atlan.incremental.anchors import find_anchors, upstream_link
+from connector_scaffold.targets.atlan.incremental.patch import EntityPlan, Snippets, patch_modules, run_input_class
+from connector_scaffold.targets.atlan.project import (
+    AppProject,
+    load_project,
+    module_name,
+    registered_activities,
+    task_names,
+)
 
 ANSWERS_FILE = ".copier-answers.incremental.yml"
 DEFAULT_MARKER_OFFSET_HOURS = 2.0
@@ -81,7 +85,8 @@ def plan(request: IncrementalRequest) -> Plan:
     offset = request.marker_offset_hours
     if offset is None:
         offset = float(previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS))
-    from connector_scaffold.render import format_like, render_template
+    from connector_scaffold.formatting import format_like
+    from connector_scaffold.render import render_template
 
     answers = {
         "connector": project.name,
@@ -113,71 +118,6 @@ def plan(request: IncrementalRequest) -> Plan:
     return Plan(project, entities, changes, notes)
 
 
-def run(request: IncrementalRequest, out: Callable[[str], None], err: Callable[[str], None]) -> int:
-    """Plan, then print the diff (dry run) or write every file atomically; print the report. Exit code 0."""
-    result = plan(request)
-    changes = result.changes
-    for note in result.notes:
-        err(f"note: {note}")
-    if request.dry_run:
-        if changes.pending:
-            out(changes.diff().rstrip("\n"))
-        for line in changes.report():
-            out(line)
-        out(f"dry run: would write {len(changes.pending)} file(s); nothing written")
-        return 0
-    if changes.pending and not request.allow_dirty:
-        # Only a run that writes needs a clean tree: the user must be able to review and revert our diff alone.
-        _refuse_dirty(changes.root)
-    written = changes.apply()
-    for line in report(result, written):
-        out(line)
-    return 0
-
-
-def report(result: Plan, written: list[str]) -> list[str]:
-    """The final report: entities made incremental, files created and modified, next steps."""
-    project = result.project
-    lines = [f"add-incremental: {project.name} ({project.shape} app, {project.sdk_requirement})"]
-    for e in result.entities:
-        children = f", children {', '.join(e['children'])}" if e["children"] else ""
-        parent = f", parent {e['parent']}" if e["parent"] else ""
-        lines.append(
-            f"  entity {e['name']}: list step {e['list_step']}, detail step {', '.join(e['detail_steps'])}, "
-            f"timestamp {e['timestamp_field']}{children}{parent}"
-        )
-    if not written:
-        lines.append("nothing to do: every file is already identical")
-        return lines
-    for status, verb in ((Status.create, "created"), (Status.update, "modified")):
-        lines.extend(f"  {verb:<8}  {path}" for path in result.changes.by_status(status) if path in written)
-    lines += [
-        "next steps:",
-        "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_*.py are new",
-        "  2. tune is_false_positive_<entity>() in app/extracts/incremental_hooks.py if the source bumps "
-        "timestamps without a metadata change (later runs keep your edits)",
-        '  3. by hand, in the marketplace package: add incremental-extraction (configmap, default "false") and '
-        "the publish path of the persistent state",
-        "  4. a staging run with incremental_enabled=true, then a second run: only changed entities are re-extracted",
-    ]
-    return lines
-
-
-def _refuse_dirty(root: Path) -> None:
-    """Refuse a git tree with uncommitted changes to tracked files; a folder outside git is not refused."""
-    done = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    changed = [line[3:] for line in done.stdout.splitlines() if line.strip()] if done.returncode == 0 else []
-    if changed:
-        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
-        raise ScaffoldError(f"uncommitted changes in {changed[0]}{more}; commit or stash them, or pass --allow-dirty")
-
-
 def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
     """The app's hooks module plus the hooks of new entities (and their imports), or None when it has them all:
     then the file is not touched at all, not even reformatted."""
@@ -188,18 +128,17 @@ def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
     except cst.ParserSyntaxError as error:
         raise ScaffoldError(f"{HOOKS}:{error.raw_line}: does not parse: {error.message}") from None
     fresh = cst.parse_module(rendered)
-    extended = codemod("incremental", "add_methods").add_functions(existing, fresh)
+    extended = add_methods.add_functions(existing, fresh)
     if extended is existing:
         return None
-    extended = codemod("incremental", "imports").ensure_imports(extended, fresh)
+    extended = imports.ensure_imports(extended, fresh)
     return extended.code.encode("utf-8")
 
 
 def _add_toggles(path: Path, relative: str, marker_offset_hours: float) -> bytes:
-    toggles = codemod("incremental", "workflow_json")
     try:
         text = path.read_text(encoding="utf-8")
-        updated = toggles.add_toggles(text, marker_offset_hours)
+        updated = workflow_json.add_toggles(text, marker_offset_hours)
         json.loads(updated)
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         raise ScaffoldError(f"{relative}: cannot add the incremental toggles: {error}") from None

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.codemods.incremental import _cst
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.project import AppProject, ClassInfo
+from connector_scaffold.targets.atlan.project import AppProject, ClassInfo
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def plural(word: str) -> str:
 
 def called_steps(run: cst.FunctionDef) -> list[str]:
     """Attribute names called (or handed to execute_activity_method) in the orchestrator, in order."""
-    attributes = codemod("incremental", "_cst").find_all(run, cst.Attribute)
+    attributes = _cst.find_all(run, cst.Attribute)
     return list(dict.fromkeys(node.attr.value for node in attributes))
 
 
@@ -145,25 +145,25 @@ class UpstreamLink:
 
 def upstream_link(project: AppProject, list_step: str, detail_step: str) -> UpstreamLink | None:
     """v3: the link when `detail_step` has no loop of its own and run() passes it a file of `list_step`'s result."""
-    helpers = codemod("incremental", "_cst")
+
     if project.shape != "v3" or project.app is None:
         return None
     method = project.app.method(detail_step)
-    if method is None or helpers.find_all(method.body, cst.For):
+    if method is None or _cst.find_all(method.body, cst.For):
         return None
     _, run = project.orchestrator()
     listed_name = _assigned_name(run, list_step)
     detail_name = _assigned_name(run, detail_step)
-    calls = helpers.find_all(run, cst.Call, lambda c: helpers.dotted(c.func).endswith(f".{detail_step}"))
+    calls = _cst.find_all(run, cst.Call, lambda c: _cst.dotted(c.func).endswith(f".{detail_step}"))
     if not listed_name or not detail_name or len(calls) != 1:
         return None
-    for element in helpers.find_all(calls[0], cst.DictElement):
+    for element in _cst.find_all(calls[0], cst.DictElement):
         if not isinstance(element.key, cst.SimpleString):
             continue
         chains = [
-            helpers.dotted(node)
-            for node in helpers.find_all(element.value, cst.Attribute)
-            if helpers.dotted(node).startswith(f"{listed_name}.")
+            _cst.dotted(node)
+            for node in _cst.find_all(element.value, cst.Attribute)
+            if _cst.dotted(node).startswith(f"{listed_name}.")
         ]
         if chains:
             listed = max(chains, key=len)
@@ -173,8 +173,8 @@ def upstream_link(project: AppProject, list_step: str, detail_step: str) -> Upst
 
 
 def _assigned_name(run: cst.FunctionDef, step: str) -> str:
-    helpers = codemod("incremental", "_cst")
-    for node in helpers.find_all(run, cst.Assign):
-        if step in helpers.attributes_in(node.value) and isinstance(node.targets[0].target, cst.Name):
+
+    for node in _cst.find_all(run, cst.Assign):
+        if step in _cst.attributes_in(node.value) and isinstance(node.targets[0].target, cst.Name):
             return node.targets[0].target.value
     return ""

@@ -17,7 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from connector_scaffold.codemod_loader import codemod
+from connector_scaffold.codemods.incremental import _cst
 from connector_scaffold.errors import ScaffoldError
 
 SDK_PACKAGE = "atlan-application-sdk"
@@ -233,7 +233,7 @@ def _methods(cls: cst.ClassDef) -> list[cst.FunctionDef]:
 
 def _dotted(node: cst.BaseExpression) -> str:
     """`a.b.c` of a name, attribute chain or call (the codemods' own helper)."""
-    return codemod("incremental", "_cst").dotted(node)
+    return _cst.dotted(node)
 
 
 def _decorators(function: cst.FunctionDef) -> list[str]:
@@ -262,7 +262,7 @@ def registered_activities(workflow: ClassInfo) -> list[str]:
     getter = workflow.method("get_activities")
     if getter is None:
         return []
-    returned = codemod("incremental", "_cst").find_all(getter, cst.Return)
+    returned = _cst.find_all(getter, cst.Return)
     lists = [r.value for r in returned if isinstance(r.value, cst.List)]
     if len(lists) != 1:
         return []

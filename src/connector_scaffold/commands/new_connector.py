@@ -1,0 +1,34 @@
+"""`scaffold new-connector NAME [--target T]`: the target's plan -> dry run or atomic apply -> report."""
+
+from __future__ import annotations
+
+from connector_scaffold.catalog import catalog_names
+from connector_scaffold.pipeline import Echo, show_or_apply
+from connector_scaffold.spec import ConnectorSpec
+from connector_scaffold.targets import get_target
+from connector_scaffold.targets.base import NewConnectorRequest
+
+
+def run(request: NewConnectorRequest, out: Echo, err: Echo) -> int:
+    target = get_target(request.target)
+    plan = target.plan(request)
+    note_generic(plan.resolved.spec, err)
+    for note in plan.notes:
+        err(f"note: {note}")
+    written = show_or_apply(plan.changes, request.dry_run, out, dest=plan.root)
+    if written is None:
+        return 0
+    for line in target.report(plan, written):
+        out(line)
+    return 0
+
+
+def note_generic(spec: ConnectorSpec, err: Echo) -> None:
+    """Say so when the spec is the generic skeleton, not a catalog entry (every target renders from it)."""
+    if spec.generic:
+        known = ", ".join(catalog_names())
+        entity = spec.entities[0].name
+        err(
+            f"note: {spec.source_name!r} is not in the built-in catalog ({known}); this is a GENERIC skeleton "
+            f"with one example entity {entity!r} — replace it via --data-file or --entity"
+        )

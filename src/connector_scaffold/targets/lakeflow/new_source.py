@@ -1,0 +1,61 @@
+"""A new Lakeflow source: spec -> table plan -> Copier render (+ the checkout's merge script) -> ChangeSet, and the
+report once written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from connector_scaffold.changeset import ChangeSet
+from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.spec_sources import resolve_spec
+from connector_scaffold.targets.base import NewConnectorPlan, NewConnectorRequest
+from connector_scaffold.targets.lakeflow.build import merged_source, render_source
+from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout
+from connector_scaffold.targets.lakeflow.tables import parse_ingestion, plan_tables, with_complete_fields
+
+
+@dataclass
+class LakeflowSourcePlan(NewConnectorPlan):
+    layout: SourceLayout = field(default_factory=lambda: SourceLayout(""))
+    tables: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan(request: NewConnectorRequest) -> LakeflowSourcePlan:
+    """Everything up to, not including, writing; `dest` is the checkout root."""
+    resolved = resolve_spec(request.name, request.answers_file, request.options, strict=request.strict)
+    spec = resolved.spec
+    root = find_checkout(request.dest)
+    layout = SourceLayout(spec.source_name)
+    tables, notes = plan_tables(
+        spec, request.target_option("tables"), parse_ingestion(request.target_option("ingestion"))
+    )
+    if (root / layout.folder).is_dir() and any((root / layout.folder).iterdir()) and not request.force:
+        raise ScaffoldError(
+            f"source {spec.source_name!r} already exists ({layout.folder}); pass --force to re-render the files "
+            f"the template owns, or `scaffold add-table` to add a table"
+        )
+    files = render_source(root, spec.source_name, with_complete_fields(spec), tables)
+    merged = merged_source(root, layout, files)
+    if merged is None:
+        notes.append(f"no merge script in this checkout: run tools/scripts/merge_python_source.py {spec.source_name}")
+    else:
+        files[layout.merged] = merged
+    changes = ChangeSet(root)
+    for path, data in sorted(files.items()):
+        changes.put(path, data, overwrite=request.force)
+    changes.validate()
+    return LakeflowSourcePlan(resolved, root, changes, notes, layout, tables)
+
+
+def report(plan: NewConnectorPlan, written: list[str]) -> list[str]:
+    if not isinstance(plan, LakeflowSourcePlan):
+        raise TypeError("the lakeflow target reports its own plans only")
+    spec = plan.resolved.spec
+    return [
+        f"{spec.display_name} Lakeflow source ({plan.resolved.origin}) written to {plan.root}: {len(written)} file(s)",
+        "tables: " + ", ".join(f"{t['name']} ({t['ingestion_type']})" for t in plan.tables),
+        "next:",
+        f"  pytest {plan.layout.tests}/",
+        f"  scaffold add-table TABLE --source {spec.source_name}   # more tables, one at a time",
+    ]
