@@ -127,13 +127,13 @@ class ChangeSet:
                     os.chmod(temp, target.stat().st_mode & 0o7777)
                 staged.append((Path(temp), target))
         except OSError as error:
-            for temp, _ in staged:
-                temp.unlink(missing_ok=True)
+            for staged_temp, _ in staged:
+                staged_temp.unlink(missing_ok=True)
             for folder in reversed(created_dirs):
                 _remove_if_empty(folder)
             raise ScaffoldError(f"cannot write under {self.root}: {error.strerror or error}; nothing written") from None
-        for temp, target in staged:
-            os.replace(temp, target)
+        for staged_temp, target in staged:
+            os.replace(staged_temp, target)
         for change in self.pending:
             if change.new is None:
                 (self.root / change.path).unlink()

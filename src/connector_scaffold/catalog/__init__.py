@@ -19,7 +19,8 @@ def catalog_entry(name: str) -> dict[str, Any] | None:
     path = resources.files(__name__).joinpath(f"{name}.yml")
     if not path.is_file():
         return None
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
 
 
 def generic_entry(name: str) -> dict[str, Any]:
