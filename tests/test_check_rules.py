@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import re
 from textwrap import dedent
 
 import libcst as cst
 import pytest
+from click.testing import CliRunner
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from connector_scaffold.check.selection import known_codes
+from connector_scaffold.cli import main
 from connector_scaffold.codemods.lint import engine as ENGINE
 from connector_scaffold.codemods.lint.positions import spans
 from connector_scaffold.codemods.lint.rule import LintRule
@@ -43,9 +47,52 @@ def test_rule_examples(rule, source, expected, invalid):
         assert ENGINE.fix(fixed, [rule], {rule.CODE})[0] == fixed  # idempotent
 
 
-def test_every_rule_is_described_and_listed():
+RULE_FILES = sorted(p for p in (REPO / "codemods" / "rules").glob("*.py") if p.name != "__init__.py")
+
+
+def test_every_rule_file_defines_one_rule_whose_code_is_its_name():
+    """The engine loads and --select knows only files named scfNNN_*.py: a misnamed file would be skipped silently."""
+    assert len(RULE_FILES) >= 16
+    codes = []
+    for path in RULE_FILES:
+        assert re.fullmatch(r"scf\d{3}_[a-z0-9_]+\.py", path.name), f"{path.name}: name it scfNNN_what_it_checks.py"
+        module = importlib.import_module(f"connector_scaffold.codemods.rules.{path.stem}")
+        defined = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, LintRule) and value.__module__ == module.__name__
+        ]
+        assert len(defined) == 1, f"{path.name} defines {len(defined)} rules"
+        code = defined[0].CODE
+        assert code == path.name[:6].upper(), path.name
+        codes.append(code)
+    assert len(set(codes)) == len(codes)
+    assert known_codes() == ("SCF000", *codes)
+    assert [rule.CODE for rule in RULES] == codes
+
+
+def _invalid_examples() -> list[object]:
+    return [
+        pytest.param(rule.CODE, case.code, id=f"{rule.CODE}-{number}")
+        for rule in RULES
+        for number, case in enumerate(rule.INVALID)
+    ]
+
+
+@pytest.mark.parametrize(("code", "source"), _invalid_examples())
+def test_select_runs_the_rule_alone_on_its_invalid_example(code, source, tmp_path):
+    """`scaffold check --select CODE` on a file holding the rule's INVALID example: that rule's finding, no other."""
+    (tmp_path / "pyproject.toml").write_text("")
+    example = tmp_path / "example.py"
+    example.write_text(dedent(source))
+    done = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", "--select", code, str(example)])
+    assert done.exit_code == 1, done.output
+    found = json.loads(done.stdout)
+    assert found and {finding["code"] for finding in found} == {code}
+
+
+def test_every_rule_is_described():
     readme = (REPO / "README.md").read_text()
-    assert [rule.CODE for rule in RULES] == list(known_codes()[1:])
     for rule in RULES:
         assert re.fullmatch(r"SCF\d{3}", rule.CODE)
         assert "\n" not in rule.MESSAGE and len(rule.MESSAGE) <= 110, rule.CODE

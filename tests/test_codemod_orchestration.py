@@ -2,53 +2,124 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import libcst as cst
 import pytest
 
 from connector_scaffold.codemods.incremental import _cst as helpers
 from connector_scaffold.codemods.incremental import orchestration
-from tests.incremental_helpers import Case, before_after_tests
+from tests.incremental_helpers import Case, before_after_tests, cases
 
 
 def run_function(module: cst.Module, class_name: str) -> tuple[cst.ClassDef, cst.FunctionDef]:
     cls = helpers.find_class(module, class_name)
+    assert cls is not None, class_name
     return cls, next(f for f in helpers.methods(cls) if f.name.value == "run")
 
 
-def wire(case: Case, run: cst.FunctionDef) -> cst.FunctionDef:
-    """Apply the case's operations in order, as incremental_patch does for one entity."""
-    for op in case.args["operations"]:
-        snippet = case.snippet_function(op["snippet"])
-        if op["op"] == "insert_after":
-            run = orchestration.insert_after(
-                run, op["step"], helpers.body_of(snippet), op["done"], last=op.get("last", False)
-            )
-        elif op["op"] == "replace_in_argument":
-            names = {"LISTED": cst.parse_expression(op["listed"])}
-            run = orchestration.replace_in_argument(
-                run, op["step"], op["key"], op["listed"], snippet, names, op["done"]
-            )
-        elif op["op"] == "insert_at_start":
-            run = orchestration.insert_at_start(run, helpers.body_of(snippet), op["done"])
-        elif op["op"] == "guard_step":
-            guard = next(s for s in helpers.body_of(snippet) if isinstance(s, cst.If))
-            steps = case.args["steps"]
-            run = orchestration.guard_step(run, op["step"], guard, op["marker"], op["output_type"], steps)
-        elif op["op"] == "rewrite_step_argument":
-            run = orchestration.rewrite_step_argument(run, op["step"], snippet)
-        else:
-            raise ValueError(op["op"])
-    return run
+class Snippets:
+    """The functions of a case's snippet.py, in the shapes the orchestration functions take."""
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+
+    def body(self, name: str) -> list[cst.BaseStatement]:
+        return helpers.body_of(self._case.snippet_function(name))
+
+    def function(self, name: str) -> cst.FunctionDef:
+        return self._case.snippet_function(name)
+
+    def guard(self, name: str) -> cst.If:
+        return next(s for s in helpers.body_of(self.function(name)) if isinstance(s, cst.If))
+
+
+@dataclass(frozen=True)
+class OrchestrationCase:
+    """One fixtures/codemods/orchestration/<name>/ case: the class whose run() is wired, and the wiring, which calls
+    the orchestration functions in the order incremental_patch does for one entity."""
+
+    class_name: str
+    wire: Callable[[cst.FunctionDef, Snippets], cst.FunctionDef]
+
+
+def _v2_workflow(run: cst.FunctionDef, snippet: Snippets) -> cst.FunctionDef:
+    """An SDK v2 workflow: execute_activity_method steps, the marker read after get_workflow_args."""
+    steps = (
+        "get_workflow_args",
+        "extract_sites",
+        "extract_projects",
+        "extract_items",
+        "extract_item_details",
+        "upload_to_atlan",
+    )
+    run = orchestration.insert_after(run, "get_workflow_args", snippet.body("after_args"), "read_marker")
+    run = orchestration.insert_after(run, "read_marker", snippet.body("after_marker"), "read_previous_item_list")
+    run = orchestration.insert_after(run, "extract_items", snippet.body("after_list"), "detect_updated_item")
+    run = orchestration.insert_after(
+        run, "extract_item_details", snippet.body("after_detail"), "backfill_unchanged_item"
+    )
+    guard = snippet.guard("detail_guard")
+    run = orchestration.guard_step(run, "extract_item_details", guard, "changed_item_count", None, steps)
+    return orchestration.insert_after(run, "upload_to_atlan", snippet.body("after_upload"), "persist_incremental_state")
+
+
+def _v3_run(run: cst.FunctionDef, snippet: Snippets) -> cst.FunctionDef:
+    """An SDK v3 App.run(): no args step (the marker is read first), a typed detail output, its argument rewritten."""
+    steps = ["extract_dashboards", "extract_dashboard_details", "upload"]
+    run = orchestration.insert_at_start(run, snippet.body("after_args"), "read_marker")
+    run = orchestration.insert_after(run, "extract_dashboards", snippet.body("after_list"), "detect_updated_dashboard")
+    guard = snippet.guard("detail_guard")
+    run = orchestration.guard_step(
+        run, "extract_dashboard_details", guard, "detected_dashboard", "ExtractOutput", steps
+    )
+    run = orchestration.rewrite_step_argument(run, "extract_dashboard_details", snippet.function("detail_argument"))
+    return orchestration.insert_after(run, "upload", snippet.body("after_upload"), "persist_incremental_state")
+
+
+def _v3_upstream(run: cst.FunctionDef, snippet: Snippets) -> cst.FunctionDef:
+    """An SDK v3 App.run() whose child step reads its parent's records through an `upstream` argument, and which
+    uploads more than once (the state is persisted after the last upload)."""
+    listed = "invoice_out.batch.records"
+    run = orchestration.insert_after(run, "extract_invoice", snippet.body("after_list"), "detect_updated_invoice")
+    run = orchestration.replace_in_argument(
+        run,
+        "extract_line_item",
+        "upstream",
+        listed,
+        snippet.function("upstream_argument"),
+        {"LISTED": cst.parse_expression(listed)},
+        "detected_invoice",
+    )
+    run = orchestration.insert_after(
+        run, "extract_line_item", snippet.body("after_detail"), "backfill_unchanged_invoice"
+    )
+    return orchestration.insert_after(
+        run, "upload", snippet.body("after_upload"), "persist_incremental_state", last=True
+    )
+
+
+CASES = {
+    "v2_workflow": OrchestrationCase("AcmeWorkflow", _v2_workflow),
+    "v3_run": OrchestrationCase("AcmeApp", _v3_run),
+    "v3_upstream": OrchestrationCase("AcmeApp", _v3_upstream),
+}
 
 
 def apply(case: Case, source: str) -> str:
+    wiring = CASES[case.folder.name]
     module = cst.parse_module(source)
-    cls, run = run_function(module, case.args["class_name"])
-    new_cls = cls.deep_replace(run, wire(case, run))
-    return module.deep_replace(cls, new_cls).code
+    cls, run = run_function(module, wiring.class_name)
+    new_cls = cls.deep_replace(run, wiring.wire(run, Snippets(case)))
+    return cst.ensure_type(module.deep_replace(cls, new_cls), cst.Module).code
 
 
 test_before_becomes_after, test_second_run_changes_nothing = before_after_tests("orchestration", apply)
+
+
+def test_every_case_folder_has_its_wiring_and_no_wiring_lacks_a_folder() -> None:
+    assert sorted(CASES) == cases("orchestration")
 
 
 def parse_run(source: str) -> cst.FunctionDef:

@@ -1,0 +1,71 @@
+"""Every catalog entry (src/connector_scaffold/catalog/*.yml), as each target renders it with --defaults: every
+Python file compiles, ruff passes, and the answers written beside the output hold the catalog's spec and render the
+same bytes again. A new entry is covered by adding its YAML file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from connector_scaffold.catalog import catalog_entry, catalog_names
+from connector_scaffold.spec import load_spec
+from tests.conftest import tree_bytes
+from tests.lakeflow_helpers import PACKAGE, new_checkout, ruff, scaffold, tree
+
+
+def _compile_every_python_file(files: dict[str, bytes]) -> None:
+    python = {path: data for path, data in files.items() if path.endswith(".py")}
+    assert python, "no Python file was written"
+    for path, data in python.items():
+        compile(data, path, "exec")
+
+
+def _catalog_spec(name: str) -> object:
+    entry = catalog_entry(name)
+    assert entry is not None
+    return load_spec(entry)
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_the_atlan_app_of_every_catalog_entry_compiles_and_is_ruff_clean(name: str, tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    done = scaffold("new-connector", name, "--defaults", "--dest", str(app))
+    assert done.exit_code == 0, done.output
+    _compile_every_python_file(tree_bytes(app))
+    ruff_bin = Path(sys.executable).with_name("ruff")
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        checked = subprocess.run([str(ruff_bin), *command], cwd=app, capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    answers = app / ".copier-answers.yml"
+    assert load_spec(yaml.safe_load(answers.read_text())["spec"]) == _catalog_spec(name)
+    again = tmp_path / "again"
+    assert scaffold("new-connector", name, "--data-file", str(answers), "--dest", str(again)).exit_code == 0
+    assert tree_bytes(again) == tree_bytes(app)
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_the_lakeflow_source_of_every_catalog_entry_compiles_and_is_ruff_clean(name: str, tmp_path: Path) -> None:
+    root = new_checkout(tmp_path / "checkout")
+    before = tree(root)
+    done = scaffold("new-connector", name, "--target", "lakeflow", "--defaults", "--dest", str(root))
+    assert done.exit_code == 0, done.output
+    written = {path: data for path, data in tree(root).items() if path not in before}
+    assert f"{PACKAGE}/sources/{name}/{name}.py" in written
+    _compile_every_python_file(written)
+    for command in (("check",), ("format", "--check")):
+        checked = ruff(root, *command)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    answers = root / PACKAGE / "sources" / name / ".copier-answers.yml"
+    assert load_spec(yaml.safe_load(answers.read_text())["spec"]) == _catalog_spec(name)
+    again = new_checkout(tmp_path / "again")
+    rendered = scaffold(
+        "new-connector", name, "--target", "lakeflow", "--data-file", str(answers), "--dest", str(again)
+    )
+    assert rendered.exit_code == 0, rendered.output
+    assert tree(again) == tree(root)
