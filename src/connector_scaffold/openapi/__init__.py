@@ -124,8 +124,11 @@ def _name(collections: list[Collection]) -> None:
     # Shallow, short paths first: /repositories is `repository`, /installation/repositories `installation_repository`.
     for collection in sorted(collections, key=lambda c: (c.depth, len(statics(c)), c.path)):
         statics_of = statics(collection)
+        parent = collection.parent
         for words in range(1, len(statics_of) + 1):
             name = entity_name(statics_of, words)
+            if parent is not None and not name.startswith(parent.name):
+                name = f"{parent.name}_{name}"  # a child reads as its parent's: invoice_line, repo_issue
             if name not in taken:
                 break
         else:

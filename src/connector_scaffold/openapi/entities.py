@@ -79,7 +79,7 @@ def find_collection(doc: Document, operation: Operation) -> Collection | None:
     preferred = [k for k in arrays if k.lower() in _RECORD_KEYS]
     if preferred:
         key, confidence = preferred[0], HIGH
-    elif len(arrays) == 1 and len(body) <= 4:  # a small envelope; one array inside a big object is a field
+    elif len(arrays) == 1 and len(body) <= 4 and "id" not in body:  # an envelope, not a record with a list field
         key, confidence = next(iter(arrays)), MEDIUM
     else:
         return None
