@@ -152,7 +152,7 @@ def add_table(table: str, fields: tuple[str, ...], **kw: Any) -> None:
     _execute(lambda out, err: run(AddTableRequest(table=table, fields=fields, **kw), out, err))
 
 
-@main.group("spec")
+@main.group("spec", epilog="Example: scaffold spec from-openapi openapi.yaml --out spec.yml")
 def spec_group() -> None:
     """Write ConnectorSpec files to edit and feed to `new-connector --data-file`."""
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonref
+
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.openapi import schema as js
 from connector_scaffold.openapi.auth import infer_auth
@@ -42,6 +44,14 @@ class OpenAPIImport:
 
 def import_openapi(path: Path, name: str | None = None, select: tuple[str, ...] = ()) -> OpenAPIImport:
     """Spec data from the document at `path`; `select` names entities (by name or list path) to keep."""
+    try:
+        return _import(path, name, select)
+    except jsonref.JsonRefError as error:  # a lazy $ref fails where it is first read
+        cause = error.cause if isinstance(error.cause, ScaffoldError) else error
+        raise OpenAPIError(f"{path}: {cause}".replace("\n", " ")) from None
+
+
+def _import(path: Path, name: str | None, select: tuple[str, ...]) -> OpenAPIImport:
     doc = Document(path)
     title = str(doc.info.get("title") or path.stem)
     notes: list[Inference] = []
