@@ -40,6 +40,7 @@ class OpenAPIImport:
     title: str
     version: str
     entities_found: int
+    paths: int
 
 
 def import_openapi(path: Path, name: str | None = None, select: tuple[str, ...] = ()) -> OpenAPIImport:
@@ -79,7 +80,7 @@ def _import(path: Path, name: str | None, select: tuple[str, ...]) -> OpenAPIImp
     }
     head = [base_note, auth_note, *paging_notes]
     found = Inference("entities", str(len(entities)), f"{len(kept)} collection GET endpoints found", HIGH)
-    return OpenAPIImport(data, [*head, found, *notes], title, doc.version, len(kept))
+    return OpenAPIImport(data, [*head, found, *notes], title, doc.version, len(kept), len(doc.root["paths"]))
 
 
 def _collections(doc: Document, notes: list[Inference]) -> list[Collection]:

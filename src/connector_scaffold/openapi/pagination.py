@@ -95,7 +95,9 @@ def infer_paging(doc: Document, operation: Operation, body: Mapping[str, Mapping
         evidence = f"query parameter {cursor!r} and response field {has_more!r}"
         return Paging("cursor", (("cursor_param", cursor), ("has_more_field", has_more), *size), evidence, HIGH)
     token_field = _token_field(body)
-    token_param = _find(params, (*_TOKEN_PARAMS, *_CURSOR_PARAMS))
+    # The token goes back under its own name (nextPageToken) or a conventional one (cursor, page_token).
+    own_name = _key(token_field.rsplit(".", 1)[-1]) if token_field else ""
+    token_param = _find(params, (own_name, *_TOKEN_PARAMS, *_CURSOR_PARAMS)) if token_field else None
     if token_field and token_param:
         evidence = f"response field {token_field!r} sent back as query parameter {token_param!r}"
         fields = (("next_token_field", token_field), ("cursor_param", token_param), *size)
