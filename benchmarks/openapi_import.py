@@ -48,7 +48,14 @@ def compare(catalog: dict[str, Any], inferred: dict[str, Any]) -> list[tuple[str
         if found is None:
             rows.append((f"{label}", entity["list_path"], "not found", "MISSING"))
             continue
-        rows.append((f"{label}.list_path", entity["list_path"], found["list_path"], "same" if entity["list_path"] == found["list_path"] else "DIFFERS"))
+        rows.append(
+            (
+                f"{label}.list_path",
+                entity["list_path"],
+                found["list_path"],
+                "same" if entity["list_path"] == found["list_path"] else "DIFFERS",
+            )
+        )
         parents = {e["name"]: e["list_path"] for e in catalog["entities"]}
         inferred_parents = {e["name"]: e["list_path"] for e in inferred["entities"]}
         for key in ENTITY_KEYS:
@@ -77,7 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("documents", nargs="+", metavar="NAME=PATH")
     args = parser.parse_args()
-    print(f"{'document':<12} {'size':>8} {'paths':>6} {'lists':>6} {'seconds':>8} {'collections':>11} {'entities':>8}  pagination / auth")
+    columns = ("size", 8), ("paths", 6), ("lists", 6), ("seconds", 8), ("collections", 11), ("entities", 8)
+    print(f"{'document':<12} " + " ".join(f"{title:>{width}}" for title, width in columns) + "  pagination / auth")
     comparisons = []
     for item in args.documents:
         name, _, raw = item.partition("=")

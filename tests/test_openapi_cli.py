@@ -86,7 +86,9 @@ def test_openapi_source_sits_between_catalog_and_answers_file(tmp_path):
 
 def test_new_connector_openapi_atlan(tmp_path):
     dest = tmp_path / "app"
-    result = _invoke("new-connector", "payco", "--openapi", str(CURSOR), "--entity", "invoice_line", "--dest", str(dest))
+    result = _invoke(
+        "new-connector", "payco", "--openapi", str(CURSOR), "--entity", "invoice_line", "--dest", str(dest)
+    )
     assert result.exit_code == 0, result.stderr
     assert "openapi: high    invoice_line.parent: /v1/invoices" in result.stderr
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
@@ -96,7 +98,14 @@ def test_new_connector_openapi_atlan(tmp_path):
 
 def test_new_connector_openapi_lakeflow(tmp_path):
     checkout = new_checkout(tmp_path / "checkout")
-    args = ["new-connector", "notely", "--target", "lakeflow", "--openapi", str(FIXTURES / "next_token_api_key_header.yaml")]
+    args = [
+        "new-connector",
+        "notely",
+        "--target",
+        "lakeflow",
+        "--openapi",
+        str(FIXTURES / "next_token_api_key_header.yaml"),
+    ]
     result = _invoke(*args, "--dest", str(checkout), "--defaults")
     assert result.exit_code == 0, result.stderr
     source = (checkout / "src/databricks/labs/community_connector/sources/notely/notely.py").read_text()

@@ -160,7 +160,7 @@ def _select(kept: list[Collection], select: tuple[str, ...], notes: list[Inferen
             raise ScaffoldError(f"--entity {text!r} is not a collection of the document (some found: {known})")
         while match is not None:
             if match.path not in wanted and match.name != text and match.path != text:
-                notes.append(Inference(match.name, "added", f"the parent of a selected entity", HIGH))
+                notes.append(Inference(match.name, "added", "the parent of a selected entity", HIGH))
             wanted.add(match.path)
             match = match.parent
     return [c for c in ordered if c.path in wanted]

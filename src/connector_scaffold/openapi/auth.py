@@ -13,7 +13,7 @@ _PREFERENCE = ("bearer", "oauth2_client_credentials", "api_key_header", "api_key
 
 
 def _auth_of(name: str, scheme: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
-    """The spec's auth for one scheme and the evidence, or None for a scheme a connector cannot use (cookie, mutual TLS)."""
+    """The spec's auth for one scheme and the evidence; None for a scheme a connector cannot use (cookie, mTLS)."""
     kind = str(scheme.get("type", "")).lower()
     if kind == "http":
         http = str(scheme.get("scheme", "")).lower()
@@ -70,7 +70,7 @@ def infer_auth(doc: Document) -> tuple[dict[str, Any], Inference]:
         kinds = ", ".join(f"{n} ({schemes[n].get('type')})" for n in sorted(schemes))
         return {"type": "bearer"}, Inference("auth", "bearer (assumed)", f"no usable scheme among {kinds}", LOW)
     options.sort(key=lambda item: _PREFERENCE.index(item[1][0]["type"]))
-    name, (auth, evidence) = options[0]
+    _, (auth, evidence) = options[0]
     confidence = HIGH if len(options) == 1 else MEDIUM
     others = [n for n, _ in options[1:]]
     if others:

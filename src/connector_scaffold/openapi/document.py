@@ -37,7 +37,7 @@ def _parse(text: str, where: str) -> Any:
             raise OpenAPIError(f"{where}:{error.lineno} is not valid JSON: {error.msg}") from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, the C one when available
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -138,8 +138,8 @@ class Document:
             return None
         for media, body in content.items():
             if "json" in str(media) and isinstance(body, Mapping) and isinstance(body.get("schema"), Mapping):
-                schema: Mapping[str, Any] = body["schema"]
-                return schema
+                found: Mapping[str, Any] = body["schema"]
+                return found
         return None
 
     def security_schemes(self) -> Mapping[str, Mapping[str, Any]]:

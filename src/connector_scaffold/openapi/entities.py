@@ -71,9 +71,7 @@ def find_collection(doc: Document, operation: Operation) -> Collection | None:
             return None
         return Collection(operation.path, operation, "", items, {}, "the response is a JSON array", HIGH)
     body = js.properties(schema)
-    arrays = {
-        k: items for k, v in body.items() if (items := js.array_items(v)) is not None and js.properties(items)
-    }
+    arrays = {k: items for k, v in body.items() if (items := js.array_items(v)) is not None and js.properties(items)}
     if not arrays:
         return None
     preferred = [k for k in arrays if k.lower() in _RECORD_KEYS]
@@ -133,7 +131,9 @@ def timestamp_field(props: Mapping[str, Mapping[str, Any]], name: str) -> tuple[
     best = max((s for s, _ in scored), default=-1)
     if best < 1:
         others = ", ".join(k for _, k in scored) or "none"
-        return None, Inference(subject, "none", f"no update or creation time among the properties (times: {others})", LOW)
+        return None, Inference(
+            subject, "none", f"no update or creation time among the properties (times: {others})", LOW
+        )
     top = [k for s, k in scored if s == best]
     chosen = top[0]
     kind = js.field_type(props[chosen])

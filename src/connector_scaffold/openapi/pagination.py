@@ -134,10 +134,9 @@ def choose_pagination(pagings: dict[str, Paging]) -> tuple[dict[str, Any], list[
     evidence = f"{by_style[style]} of {total} list endpoints: {sample.evidence}"
     if votes != by_style[style]:
         evidence += f" ({votes} with exactly these parameters)"
-    if by_style[style] == total:
-        confidence = sample.confidence
-    else:
-        confidence = MEDIUM if by_style[style] * 2 > total else LOW
+    # Unanimous: as sure as one endpoint's evidence; a majority is medium, less is low.
+    majority = MEDIUM if by_style[style] * 2 > total else LOW
+    confidence = sample.confidence if by_style[style] == total else majority
     data: dict[str, Any] = {"style": style, **dict(params)}
     value = style + "".join(f", {k}={v}" for k, v in params)
     notes = [Inference("pagination", value, evidence, confidence)]
