@@ -98,6 +98,7 @@ class Document:
             _string_keys(raw), base_uri=path.resolve().as_uri(), loader=_local_loader, lazy_load=True, proxies=True
         )
         self.root: Mapping[str, Any] = resolved
+        self._params_under: dict[str, list[str]] | None = None
 
     @property
     def info(self) -> Mapping[str, Any]:
@@ -110,6 +111,16 @@ class Document:
             if not isinstance(item, Mapping) or not isinstance(item.get(method), Mapping):
                 continue
             yield _operation(str(path), item, method)
+
+    def parameter_children(self, path: str) -> list[str]:
+        """Paths one `/{param}` segment below `path` (its detail siblings), from an index built once."""
+        if self._params_under is None:
+            self._params_under = {}
+            for other in map(str, self.root["paths"]):
+                head, _, last = other.rpartition("/")
+                if last.startswith("{") and last.endswith("}"):
+                    self._params_under.setdefault(head, []).append(other)
+        return self._params_under.get(path, [])
 
     def get_operation(self, path: str) -> Operation | None:
         """The GET operation at exactly `path`, if the document has one."""

@@ -220,8 +220,7 @@ def _parent_by_schema(
 def detail_step(doc: Document, collection: Collection) -> tuple[str | None, Inference | None]:
     """`{id}` sibling: used only when it returns more fields than the list does (else it is one request per record
     for nothing)."""
-    siblings = [p for p in doc.root["paths"] if str(p).startswith(collection.path + "/{") and str(p).endswith("}")]
-    siblings = [p for p in siblings if "/" not in str(p)[len(collection.path) + 1 :]]
+    siblings = doc.parameter_children(collection.path)
     if not siblings or collection.parent is not None:
         return None, None
     path = str(siblings[0])
