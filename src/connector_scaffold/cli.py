@@ -75,6 +75,11 @@ Examples:
     help="Output folder [default: ./atlan-NAME-app]; lakeflow: the checkout root [default: the one around .].",
 )
 @click.option("--data-file", type=click.Path(path_type=Path), help="Answers file (YAML) with spec fields.")
+@click.option(
+    "--openapi",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="OpenAPI 3.x / Swagger 2.0 document (JSON or YAML) to import the spec from; --entity then selects.",
+)
 @click.option("--defaults", is_flag=True, help="Never prompt; use catalog values and defaults.")
 @click.option("--dry-run", is_flag=True, help="List every file that would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Allow a non-empty destination; only files the template owns are replaced.")
@@ -98,7 +103,9 @@ def new_connector(name: str, **kw: Any) -> None:
     options: dict[str, Any] = {key: kw[key] for key in option_keys}
     options["max_concurrency"] = kw["max_concurrency"]
     options["entities"] = tuple(kw["entities"])
+    options["openapi"] = kw["openapi"]
     interactive = not kw["defaults"] and kw["data_file"] is None and sys.stdin.isatty() and not kw["dry_run"]
+    interactive = interactive and kw["openapi"] is None
 
     def command(out: Echo, err: Echo) -> int:
         target_options = _own_target_options(kw["target"], kw)
@@ -143,6 +150,33 @@ def add_table(table: str, fields: tuple[str, ...], **kw: Any) -> None:
     from connector_scaffold.targets.lakeflow.add_table import AddTableRequest
 
     _execute(lambda out, err: run(AddTableRequest(table=table, fields=fields, **kw), out, err))
+
+
+@main.group("spec", epilog="Example: scaffold spec from-openapi openapi.yaml --out spec.yml")
+def spec_group() -> None:
+    """Write ConnectorSpec files to edit and feed to `new-connector --data-file`."""
+
+
+@spec_group.command(
+    "from-openapi",
+    epilog="""\b
+Examples:
+  scaffold spec from-openapi openapi.yaml                       # the spec on stdout, the inferences on stderr
+  scaffold spec from-openapi spec3.json --name stripe --entity customer --entity invoice --out stripe.yml
+  scaffold new-connector stripe --data-file stripe.yml          # after editing it""",
+)
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--name", help="Source name [default: from the document's title].")
+@click.option("--entity", "entities", multiple=True, metavar="NAME|PATH", help="Keep only this entity (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the spec here, not to stdout.")
+@click.option("--dry-run", is_flag=True, help="With --out: say what would be written; write nothing.")
+@click.option("--quiet", is_flag=True, help="Do not print the inferences.")
+def spec_from_openapi(document: Path, entities: tuple[str, ...], **kw: Any) -> None:
+    """Import an OpenAPI 3.0/3.1 or Swagger 2.0 DOCUMENT (JSON or YAML) as a spec; print each inference with its
+    evidence and confidence."""
+    from connector_scaffold.commands.spec_from_openapi import SpecFromOpenAPIRequest, run
+
+    _execute(lambda out, err: run(SpecFromOpenAPIRequest(document=document, entities=entities, **kw), out, err))
 
 
 def _own_target_options(chosen: str, given: dict[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -1,7 +1,8 @@
-"""Build a ConnectorSpec from its sources: catalog entry, answers file, then command-line options.
+"""Build a ConnectorSpec from its sources: catalog entry, OpenAPI document, answers file, then command-line options.
 
-Later sources override earlier ones key by key, so `--base-url` beats the answers file, which beats
-the catalog.
+Later sources override earlier ones key by key, so `--base-url` beats the answers file, which beats the OpenAPI
+document, which beats the catalog. The document sits above the catalog because the user named it for this run, and
+below the answers file because that is where the user corrects what the import inferred.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class SpecOptions:
     requests_per_second: float | None = None
     max_concurrency: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # `--openapi FILE`: the spec's entities come from the document; `entities` then select among them by name or path.
+    openapi: Path | None = None
 
     def overrides(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -45,7 +48,7 @@ class SpecOptions:
         rate = {"requests_per_second": self.requests_per_second, "max_concurrency": self.max_concurrency}
         if any(v is not None for v in rate.values()):
             data["rate_limit"] = {k: v for k, v in rate.items() if v is not None}
-        if self.entities:
+        if self.entities and self.openapi is None:
             data["entities"] = [parse_entity_option(text) for text in self.entities]
         return data
 
@@ -53,7 +56,8 @@ class SpecOptions:
 @dataclass(frozen=True)
 class ResolvedSpec:
     spec: ConnectorSpec
-    origin: str  # "catalog", "answers file", "options" or "generic"
+    origin: str  # "catalog", "openapi", "answers file", "options" or "generic"
+    notes: tuple[str, ...] = ()  # what the OpenAPI import inferred, one line each, for the command to print
 
 
 def parse_entity_option(text: str) -> dict[str, Any]:
@@ -103,6 +107,14 @@ def resolve_spec(
 
     base = catalog_entry(source_name)
     origin = "catalog"
+    notes: tuple[str, ...] = ()
+    if options.openapi is not None:
+        from connector_scaffold.openapi import import_openapi
+
+        imported = import_openapi(options.openapi, source_name, options.entities)
+        notes = tuple(f"openapi: {inference.line()}" for inference in imported.inferences)
+        base = _merge(base or {}, imported.data)
+        origin = "openapi"
     if base is None:
         if strict:
             known = ", ".join(catalog_names())
@@ -117,9 +129,9 @@ def resolve_spec(
     if origin != "generic":
         merged["generic"] = False
     spec = load_spec(merged)
-    if answers_file and origin == "catalog":
-        origin = "catalog + answers file"
-    return ResolvedSpec(spec, origin)
+    if answers_file and origin in ("catalog", "openapi"):
+        origin = f"{origin} + answers file"
+    return ResolvedSpec(spec, origin, notes)
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

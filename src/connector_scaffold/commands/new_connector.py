@@ -13,6 +13,8 @@ def run(request: NewConnectorRequest, out: Echo, err: Echo) -> int:
     target = get_target(request.target)
     plan = target.plan(request)
     note_generic(plan.resolved.spec, err)
+    for line in plan.resolved.notes:
+        err(line)
     for note in plan.notes:
         err(f"note: {note}")
     written = show_or_apply(plan.changes, request.dry_run, out, dest=plan.root)
