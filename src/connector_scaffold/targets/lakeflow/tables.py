@@ -93,7 +93,7 @@ def join(spec: ConnectorSpec, plan: TablePlan) -> Table:
     """The plan with its entity's list path, records path and completed fields."""
     entity = next((e for e in spec.entities if e.name == plan.entity), None)
     if entity is None:
-        raise ScaffoldError(f"table {plan.name}: {plan.entity!r} is not an entity of the {spec.source_name} spec")
+        raise LookupError(f"{plan.entity!r} is not an entity of the {spec.source_name} spec")
     return Table(
         plan=plan,
         list_path=entity.list_path,
@@ -104,13 +104,15 @@ def join(spec: ConnectorSpec, plan: TablePlan) -> Table:
 
 def stored_tables(spec: ConnectorSpec, stored: list[Any], where: str) -> list[Table]:
     """The tables of a source's answers file (`where`), joined with its spec."""
-    plans = []
+    tables: list[Table] = []
     for index, raw in enumerate(stored):
         try:
-            plans.append(TablePlan.model_validate(raw))
+            tables.append(join(spec, TablePlan.model_validate(raw)))
         except ValidationError as error:
             raise ScaffoldError(f"{where}: tables.{index}.{format_validation_error(error)}") from None
-    return [join(spec, plan) for plan in plans]
+        except LookupError as error:
+            raise ScaffoldError(f"{where}: tables.{index}.entity: {error.args[0]}") from None
+    return tables
 
 
 def entity_fields(entity: Entity) -> tuple[TableField, ...]:
