@@ -323,6 +323,25 @@ def test_a_folder_that_is_not_an_app_is_refused(tmp_path: Path) -> None:
     assert "no pyproject.toml; run from the app root or pass --path DIR" in refused(tmp_path, "--entity", "x")
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("  timestamp_field: updatedAt\n", ""), "entities.0.timestamp_field: Field required"),
+        (("  - sheet\n", "  - {}\n"), "entities.0.children.0: Input should be a valid string"),
+    ],
+)
+def test_an_answers_file_entity_that_does_not_validate_names_the_file(
+    v2_applied: tuple[Path, str], tmp_path: Path, edit: tuple[str, str], message: str
+) -> None:
+    app = tmp_path / "edited"
+    subprocess.run(["cp", "-a", str(v2_applied[0]), str(app)], check=True)
+    answers = app / ".copier-answers.incremental.yml"
+    text = answers.read_text(encoding="utf-8")
+    assert edit[0] in text
+    answers.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    assert f".copier-answers.incremental.yml: {message}; restore it from git or delete it" in refused(app, *V2_ARGS)
+
+
 STRIPE_ARGS = ("--entity", "invoice", "--children", "invoice_line_item", "--timestamp-field", "created")
 
 

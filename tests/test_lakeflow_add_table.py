@@ -182,3 +182,20 @@ def test_outside_a_checkout_is_a_one_line_error(tmp_path):
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(four_tables, args, message):
     assert message in refused(four_tables, *args)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("    ingestion_type: cdc\n", "    ingestion_type: streaming\n"), "tables.3.ingestion_type: Input should be"),
+        (("    entity: customer\n", "    entity: client\n"), "tables.0.entity: 'client' is not an entity"),
+    ],
+)
+def test_a_stored_table_that_does_not_fit_the_spec_is_refused(four_tables, tmp_path, edit, message):
+    root = tmp_path / "checkout"
+    shutil.copytree(four_tables, root)
+    answers = root / STRIPE / ".copier-answers.yml"
+    text = answers.read_text(encoding="utf-8")
+    assert edit[0] in text
+    answers.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    assert f"{STRIPE}/.copier-answers.yml: {message}" in refused(root, "add-table", "subscriptions")

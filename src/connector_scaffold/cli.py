@@ -9,14 +9,11 @@ from typing import Any, NoReturn
 
 import click
 
-# errors.py and the targets registry import nothing heavy, so `--help` stays fast.
+# errors.py, spec_choices.py (the spec's vocabularies, which spec.py reads too) and the targets registry import
+# nothing heavy, so `--help` stays fast.
 from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.spec_choices import AUTH_TYPES, PAGINATION_STYLES
 from connector_scaffold.targets import DEFAULT_TARGET, TARGETS
-
-# The spec's Literal types, kept here so `--help` needs no pydantic; tests/test_cli.py ties the two.
-AUTH_TYPES = ("bearer", "api_key_header", "api_key_query", "basic", "oauth2_client_credentials")
-PAGINATION_STYLES = ("cursor", "next_token", "page_number", "offset_limit", "link_header", "none")
-
 
 Echo = Callable[[str], None]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import keyword
 import re
 import string
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.spec_choices import AuthType, FieldType, PaginationStyle
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -42,19 +42,11 @@ def check_identifier(value: str, what: str) -> str:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
-
-
-class AuthType(StrEnum):
-    bearer = "bearer"
-    api_key_header = "api_key_header"
-    api_key_query = "api_key_query"
-    basic = "basic"
-    oauth2_client_credentials = "oauth2_client_credentials"
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Auth(_Model):
-    type: AuthType = AuthType.bearer
+    type: AuthType = "bearer"
     header_name: str = "Authorization"
     query_param: str = "api_key"
     token_url: str | None = None
@@ -62,20 +54,11 @@ class Auth(_Model):
 
     @model_validator(mode="after")
     def _oauth_needs_token_url(self) -> Auth:
-        if self.type == AuthType.oauth2_client_credentials.value:
+        if self.type == "oauth2_client_credentials":
             if not self.token_url:
                 raise ValueError("oauth2_client_credentials needs token_url")
             _require_https(self.token_url, "token_url")
         return self
-
-
-class PaginationStyle(StrEnum):
-    cursor = "cursor"
-    next_token = "next_token"
-    page_number = "page_number"
-    offset_limit = "offset_limit"
-    link_header = "link_header"
-    none = "none"
 
 
 class Pagination(_Model):
@@ -90,7 +73,7 @@ class Pagination(_Model):
     link_header: RFC 8288 `Link: <...>; rel="next"` (GitHub).
     """
 
-    style: PaginationStyle = PaginationStyle.none
+    style: PaginationStyle = "none"
     page_size: int = Field(default=100, ge=1, le=10_000)
     page_size_param: str = "limit"
     cursor_param: str = "starting_after"
@@ -106,19 +89,9 @@ class RateLimit(_Model):
     max_concurrency: int = Field(default=4, ge=1, le=256)
 
 
-class FieldType(StrEnum):
-    string = "string"
-    integer = "integer"
-    number = "number"
-    boolean = "boolean"
-    datetime = "datetime"
-    object = "object"
-    array = "array"
-
-
 class EntityField(_Model):
     name: str
-    type: FieldType = FieldType.string
+    type: FieldType = "string"
 
     @field_validator("name")
     @classmethod

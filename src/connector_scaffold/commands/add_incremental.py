@@ -31,12 +31,13 @@ def report(result: Plan, written: list[str]) -> list[str]:
     """The final report: entities made incremental, files created and modified, next steps."""
     project = result.project
     lines = [f"add-incremental: {project.name} ({project.shape} app, {project.sdk_requirement})"]
-    for e in result.entities:
-        children = f", children {', '.join(e['children'])}" if e["children"] else ""
-        parent = f", parent {e['parent']}" if e["parent"] else ""
+    for entity_plan in result.entities:
+        e, anchors = entity_plan.entity, entity_plan.anchors
+        children = f", children {', '.join(e.children)}" if e.children else ""
+        parent = f", parent {e.parent}" if e.parent else ""
         lines.append(
-            f"  entity {e['name']}: list step {e['list_step']}, detail step {', '.join(e['detail_steps'])}, "
-            f"timestamp {e['timestamp_field']}{children}{parent}"
+            f"  entity {e.name}: list step {anchors.list_step}, detail step {', '.join(anchors.detail_steps)}, "
+            f"timestamp {e.timestamp_field}{children}{parent}"
         )
     if not written:
         lines.append("nothing to do: every file is already identical")

@@ -14,7 +14,7 @@ def run(request: AddTableRequest, out: Echo, err: Echo) -> int:
     written = show_or_apply(result.changes, request.dry_run, out, dest=result.root, diff=True)
     if written is None:
         return 0
-    out(f"add-table {table['name']} ({table['ingestion_type']}) to {result.layout.name}")
+    out(f"add-table {table.name} ({table.ingestion_type}) to {result.layout.name}")
     if not written:
         out("nothing to do: every file is already identical")
         return 0
@@ -22,5 +22,5 @@ def run(request: AddTableRequest, out: Echo, err: Echo) -> int:
         out(line)
     out("next:")
     out(f"  pytest {result.layout.tests}/")
-    out(f"  review {result.layout.corpus(table['name'])} and the table's endpoint against the live API")
+    out(f"  review {result.layout.corpus(table.name)} and the table's endpoint against the live API")
     return 0

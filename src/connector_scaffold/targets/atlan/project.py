@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -19,6 +20,10 @@ from packaging.version import Version
 
 from connector_scaffold.codemods.incremental import _cst
 from connector_scaffold.errors import ScaffoldError
+
+# v2: an activities class and a @workflow.defn class; v3: an App subclass with @task methods.
+Shape = Literal["v2", "v3"]
+Kind = Literal["REST", "SQL"]
 
 SDK_PACKAGE = "atlan-application-sdk"
 V2_MIN_INCREMENTAL = (2, 4, 1)
@@ -74,8 +79,8 @@ class AppProject:
     sdk_requirement: str
     sdk_version: tuple[int, ...]
     modules: dict[str, cst.Module]
-    shape: str = ""  # "v2" or "v3"
-    kind: str = "REST"  # or "SQL"
+    shape: Shape = "v2"  # load_project() detects it
+    kind: Kind = "REST"
     classes: list[ClassInfo] = field(default_factory=list)
     activities: ClassInfo | None = None  # v2
     workflow: ClassInfo | None = None  # v2

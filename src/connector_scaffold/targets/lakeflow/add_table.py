@@ -19,7 +19,13 @@ from connector_scaffold.spec_sources import resolve_spec
 from connector_scaffold.targets.lakeflow.build import merged_source, render_source
 from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout, infer_source
 from connector_scaffold.targets.lakeflow.docs import add_endpoint, add_table_config, add_table_to_markdown
-from connector_scaffold.targets.lakeflow.tables import find_entity, plan_table, with_complete_fields
+from connector_scaffold.targets.lakeflow.tables import (
+    Table,
+    find_entity,
+    plan_table,
+    stored_tables,
+    with_complete_fields,
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class AddTableRequest:
 class AddTablePlan:
     root: Path
     layout: SourceLayout
-    table: dict[str, Any]
+    table: Table
     changes: ChangeSet
     notes: list[str] = field(default_factory=list)
 
@@ -53,9 +59,10 @@ def plan(request: AddTableRequest) -> AddTablePlan:
     root = find_checkout(request.dest)
     layout = SourceLayout(infer_source(root, request.source))
     stored = _stored_answers(root, layout)
-    spec_data, tables = (stored["spec"], stored["tables"]) if stored else (_spec_data(layout.name), [])
+    spec_data = stored["spec"] if stored else _spec_data(layout.name)
     spec_data = _with_entity(spec_data, wanted, request)
     spec = load_spec(spec_data)
+    tables = stored_tables(spec, stored["tables"], layout.answers) if stored else []
     found = find_entity(spec, wanted)
     child = next((e for e in spec.entities if e.parent and wanted == e.name), None)
     if found is None and child is not None:
@@ -69,7 +76,7 @@ def plan(request: AddTableRequest) -> AddTablePlan:
             "NAME:TYPE, --cursor) to add a table the spec does not know"
         )
     name, entity = found
-    existing = next((t for t in tables if t["name"] == name), None)
+    existing = next((t for t in tables if t.name == name), None)
     table = existing or plan_table(spec, entity, name, request.ingestion_type)
     spec_json = with_complete_fields(spec)
     one = render_source(root, layout.name, spec_json, [table])

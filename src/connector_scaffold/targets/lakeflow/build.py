@@ -13,16 +13,19 @@ from typing import Any
 
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.targets.lakeflow.checkout import MERGE_SCRIPT, PACKAGE, SourceLayout
+from connector_scaffold.targets.lakeflow.tables import Table
 
 TEMPLATE = "lakeflow-source"
 
 
-def render_source(root: Path, source_name: str, spec: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Every file of the source, formatted by ruff with the checkout's own settings (line length 100)."""
+def render_source(root: Path, source_name: str, spec: dict[str, Any], tables: list[Table]) -> dict[str, bytes]:
+    """Every file of the source, formatted by ruff with the checkout's own settings (line length 100).
+
+    `spec` is the spec as JSON with its entities' fields completed (tables.with_complete_fields)."""
     from connector_scaffold.formatting import format_like
     from connector_scaffold.render import render_template
 
-    answers = {"source_name": source_name, "spec": spec, "tables": tables}
+    answers = {"source_name": source_name, "spec": spec, "tables": [t.context() for t in tables]}
     return format_like(root, render_template(TEMPLATE, answers, ruff_format=False))
 
 

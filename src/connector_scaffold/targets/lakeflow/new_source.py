@@ -4,7 +4,6 @@ report once written."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from connector_scaffold.changeset import ChangeSet
 from connector_scaffold.errors import ScaffoldError
@@ -12,13 +11,13 @@ from connector_scaffold.spec_sources import resolve_spec
 from connector_scaffold.targets.base import NewConnectorPlan, NewConnectorRequest
 from connector_scaffold.targets.lakeflow.build import merged_source, render_source
 from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout
-from connector_scaffold.targets.lakeflow.tables import parse_ingestion, plan_tables, with_complete_fields
+from connector_scaffold.targets.lakeflow.tables import Table, parse_ingestion, plan_tables, with_complete_fields
 
 
 @dataclass
 class LakeflowSourcePlan(NewConnectorPlan):
     layout: SourceLayout = field(default_factory=lambda: SourceLayout(""))
-    tables: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 def plan(request: NewConnectorRequest) -> LakeflowSourcePlan:
@@ -54,7 +53,7 @@ def report(plan: NewConnectorPlan, written: list[str]) -> list[str]:
     spec = plan.resolved.spec
     return [
         f"{spec.display_name} Lakeflow source ({plan.resolved.origin}) written to {plan.root}: {len(written)} file(s)",
-        "tables: " + ", ".join(f"{t['name']} ({t['ingestion_type']})" for t in plan.tables),
+        "tables: " + ", ".join(f"{t.name} ({t.ingestion_type})" for t in plan.tables),
         "next:",
         f"  pytest {plan.layout.tests}/",
         f"  scaffold add-table TABLE --source {spec.source_name}   # more tables, one at a time",

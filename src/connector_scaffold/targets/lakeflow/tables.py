@@ -16,32 +16,121 @@ it by fixed rules (and `--ingestion-type` overrides):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.spec import IDENTIFIER, ConnectorSpec, Entity
+from connector_scaffold.spec import IDENTIFIER, ConnectorSpec, Entity, format_validation_error
+from connector_scaffold.spec_choices import FieldType
 
-INGESTION_TYPES = ("snapshot", "cdc", "append")
+IngestionType = Literal["snapshot", "cdc", "append"]
+INGESTION_TYPES: tuple[IngestionType, ...] = get_args(IngestionType)
 UPDATE_PREFIXES = ("updated", "modified", "changed", "last_modified", "last_updated")
 CURSOR_TYPES = ("integer", "datetime")
 
 
-def entity_fields(entity: Entity) -> list[dict[str, str]]:
+class TablePlan(BaseModel):
+    """One table as the source's `.copier-answers.yml` stores it: what the spec does not say about the table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    entity: str
+    ingestion_type: IngestionType
+    cursor_field: str | None
+    primary_key: str
+    filter_gt: str | None
+    filter_lte: str | None
+
+
+class TableField(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    type: FieldType
+
+
+class Table(BaseModel):
+    """A table plan joined with its spec entity: everything the templates read about one table, so none of them
+    looks an entity up."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan: TablePlan
+    list_path: str
+    records_path: str
+    fields: tuple[TableField, ...]
+
+    @property
+    def name(self) -> str:
+        return self.plan.name
+
+    @property
+    def ingestion_type(self) -> IngestionType:
+        return self.plan.ingestion_type
+
+    @property
+    def cursor_type(self) -> FieldType | None:
+        """The type of the cursor field among the table's fields; None without one."""
+        return next((f.type for f in self.fields if f.name == self.plan.cursor_field), None)
+
+    def context(self) -> dict[str, Any]:
+        """The table as the templates see it: the plan's keys, the joined entity data, and `stored` (the plan alone,
+        for the answers file)."""
+        stored = self.plan.model_dump()
+        return {
+            **stored,
+            "list_path": self.list_path,
+            "records_path": self.records_path,
+            "fields": [f.model_dump() for f in self.fields],
+            "cursor_type": self.cursor_type,
+            "stored": stored,
+        }
+
+
+def join(spec: ConnectorSpec, plan: TablePlan) -> Table:
+    """The plan with its entity's list path, records path and completed fields."""
+    entity = next((e for e in spec.entities if e.name == plan.entity), None)
+    if entity is None:
+        raise LookupError(f"{plan.entity!r} is not an entity of the {spec.source_name} spec")
+    return Table(
+        plan=plan,
+        list_path=entity.list_path,
+        records_path=entity.records_path,
+        fields=entity_fields(entity),
+    )
+
+
+def stored_tables(spec: ConnectorSpec, stored: list[Any], where: str) -> list[Table]:
+    """The tables of a source's answers file (`where`), joined with its spec."""
+    tables: list[Table] = []
+    for index, raw in enumerate(stored):
+        try:
+            tables.append(join(spec, TablePlan.model_validate(raw)))
+        except ValidationError as error:
+            raise ScaffoldError(f"{where}: tables.{index}.{format_validation_error(error)}") from None
+        except LookupError as error:
+            raise ScaffoldError(f"{where}: tables.{index}.entity: {error.args[0]}") from None
+    return tables
+
+
+def entity_fields(entity: Entity) -> tuple[TableField, ...]:
     """The entity's fields, with its id (and cursor) first added when the spec lists none."""
-    fields = [{"name": f.name, "type": str(f.type)} for f in entity.fields]
-    names = {f["name"] for f in fields}
+    fields = [TableField(name=f.name, type=f.type) for f in entity.fields]
+    names = {f.name for f in fields}
     if entity.id_field not in names:
-        fields.insert(0, {"name": entity.id_field, "type": "string"})
+        fields.insert(0, TableField(name=entity.id_field, type="string"))
     if entity.timestamp_field and entity.timestamp_field not in names:
-        fields.append({"name": entity.timestamp_field, "type": "datetime"})
-    return fields
+        fields.append(TableField(name=entity.timestamp_field, type="datetime"))
+    return tuple(fields)
 
 
 def with_complete_fields(spec: ConnectorSpec) -> dict[str, Any]:
     """The spec as JSON with every entity's fields completed (see entity_fields)."""
     data = spec.model_dump(mode="json")
     for raw, entity in zip(data["entities"], spec.entities, strict=True):
-        raw["fields"] = entity_fields(entity)
+        raw["fields"] = [f.model_dump() for f in entity_fields(entity)]
     return data
 
 
@@ -51,7 +140,7 @@ def table_name(entity: Entity) -> str:
     return last if IDENTIFIER.match(last) else entity.name
 
 
-def default_ingestion(entity: Entity) -> str:
+def default_ingestion(entity: Entity) -> IngestionType:
     cursor = entity.timestamp_field
     if not cursor or _cursor_type(entity) not in CURSOR_TYPES:
         return "snapshot"
@@ -59,14 +148,12 @@ def default_ingestion(entity: Entity) -> str:
 
 
 def _cursor_type(entity: Entity) -> str:
-    types = {f["name"]: f["type"] for f in entity_fields(entity)}
+    types = {f.name: f.type for f in entity_fields(entity)}
     return types.get(entity.timestamp_field or "", "")
 
 
-def plan_table(spec: ConnectorSpec, entity: Entity, name: str, ingestion_type: str | None) -> dict[str, Any]:
-    kind = ingestion_type or default_ingestion(entity)
-    if kind not in INGESTION_TYPES:
-        raise ScaffoldError(f"--ingestion-type {name}={kind}: the type must be one of {', '.join(INGESTION_TYPES)}")
+def plan_table(spec: ConnectorSpec, entity: Entity, name: str, ingestion_type: str | None) -> Table:
+    kind = _ingestion_type(name, ingestion_type or default_ingestion(entity))
     cursor = entity.timestamp_field if kind != "snapshot" else None
     if kind != "snapshot" and (not cursor or _cursor_type(entity) not in CURSOR_TYPES):
         raise ScaffoldError(
@@ -74,15 +161,23 @@ def plan_table(spec: ConnectorSpec, entity: Entity, name: str, ingestion_type: s
             "(timestamp_field); use snapshot"
         )
     ranged = kind == "append" and spec.pagination.style == "cursor"
-    return {
-        "name": name,
-        "entity": entity.name,
-        "ingestion_type": kind,
-        "cursor_field": cursor,
-        "primary_key": entity.id_field,
-        "filter_gt": f"{cursor}[gt]" if ranged else None,
-        "filter_lte": f"{cursor}[lte]" if ranged else None,
-    }
+    plan = TablePlan(
+        name=name,
+        entity=entity.name,
+        ingestion_type=kind,
+        cursor_field=cursor,
+        primary_key=entity.id_field,
+        filter_gt=f"{cursor}[gt]" if ranged else None,
+        filter_lte=f"{cursor}[lte]" if ranged else None,
+    )
+    return join(spec, plan)
+
+
+def _ingestion_type(name: str, kind: str) -> IngestionType:
+    for known in INGESTION_TYPES:
+        if kind == known:
+            return known
+    raise ScaffoldError(f"--ingestion-type {name}={kind}: the type must be one of {', '.join(INGESTION_TYPES)}")
 
 
 def table_names(spec: ConnectorSpec) -> dict[str, Entity]:
@@ -104,7 +199,7 @@ def find_entity(spec: ConnectorSpec, wanted: str) -> tuple[str, Entity] | None:
 
 def plan_tables(
     spec: ConnectorSpec, only: tuple[str, ...] = (), ingestion: dict[str, str] | None = None
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> tuple[list[Table], list[str]]:
     """(the table plans, notes on what was left out)."""
     ingestion = dict(ingestion or {})
     tables = table_names(spec)
@@ -119,7 +214,7 @@ def plan_tables(
             )
         if found not in chosen:
             chosen.append(found)
-    plans = []
+    plans: list[Table] = []
     for name, entity in chosen:
         kind = ingestion.pop(name, None) or ingestion.pop(entity.name, None)
         plans.append(plan_table(spec, entity, name, kind))

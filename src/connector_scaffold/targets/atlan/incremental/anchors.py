@@ -158,7 +158,8 @@ def upstream_link(project: AppProject, list_step: str, detail_step: str) -> Upst
     if not listed_name or not detail_name or len(calls) != 1:
         return None
     for element in _cst.find_all(calls[0], cst.DictElement):
-        if not isinstance(element.key, cst.SimpleString):
+        key = element.key.evaluated_value if isinstance(element.key, cst.SimpleString) else None
+        if not isinstance(key, str):  # a field name, never a bytes literal
             continue
         chains = [
             _cst.dotted(node)
@@ -168,7 +169,7 @@ def upstream_link(project: AppProject, list_step: str, detail_step: str) -> Upst
         if chains:
             listed = max(chains, key=len)
             detailed = detail_name + listed[len(listed_name) :]
-            return UpstreamLink(element.key.evaluated_value, listed, detail_name, detailed)
+            return UpstreamLink(key, listed, detail_name, detailed)
     return None
 
 

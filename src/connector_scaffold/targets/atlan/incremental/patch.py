@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -17,19 +16,14 @@ from connector_scaffold.codemods.incremental import (
     register_activities,
 )
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.targets.atlan.incremental.anchors import Anchors, UpstreamLink, step_types, upstream_link
+from connector_scaffold.targets.atlan.incremental.anchors import Anchors, UpstreamLink, step_types
+from connector_scaffold.targets.atlan.incremental.entities import EntityPlan
 from connector_scaffold.targets.atlan.project import AppProject, ClassInfo, task_names
 
 # Steps the SDK base classes define, which the app's own classes do not list.
 FRAMEWORK_STEPS = frozenset({"get_workflow_args", "preflight_check", "upload_to_atlan", "upload", "download"})
 Change = Callable[[cst.Module], cst.Module]
 Update = Callable[..., None]  # (class, change, step=None): a failing change names the step's line when given
-
-
-@dataclass(frozen=True)
-class EntityPlan:
-    name: str
-    anchors: Anchors
 
 
 class Snippets:
@@ -125,7 +119,7 @@ def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
     for plan in plans:
         wrap = snippets.function("detail_filter", f"loop_{plan.name}")
         for step in plan.anchors.detail_steps:
-            if _upstream(project, plan) is not None:
+            if plan.upstream is not None:
                 continue  # run() hands it a file of the changed records: nothing to change in the step itself
             update(app, lambda mod, s=step, w=wrap: detail_filter.limit_detail_loop(mod, app.name, s, w), step)
             input_type, output_type = step_types(app, step)
@@ -139,11 +133,6 @@ def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
             snippet = snippets.cls("contract_fields", f"DetailInput_{plan.name}")
             update(contract, lambda mod, c=contract, sn=snippet: contract_fields.add_fields(mod, c.name, sn))
     update(app, lambda mod: _wire(project, plans, snippets, mod, "v3_run"))
-
-
-def _upstream(project: AppProject, plan: EntityPlan) -> UpstreamLink | None:
-    steps = plan.anchors.detail_steps
-    return upstream_link(project, plan.anchors.list_step, steps[0]) if len(steps) == 1 else None
 
 
 def _check_empty_output(project: AppProject, app: ClassInfo, step: str, output_type: str | None) -> None:
@@ -194,7 +183,7 @@ def _args_model(project: AppProject) -> ClassInfo | None:
         return run_input_class(project)
     models = [c for c in project.classes if c.name.endswith(("Args", "Arguments"))]
     kebab = [c for c in models if contract_fields.uses_kebab_aliases(c.node)]
-    return (kebab or models or [None])[0]
+    return next(iter(kebab or models), None)
 
 
 def _wire(
@@ -222,7 +211,7 @@ def _wire(
         # After the previous entity's read, so the reads run in entity order whichever entity came first.
         run = orchestration.insert_after(run, previous_read, after_marker, f"read_previous_{e}_list")
         previous_read = f"read_previous_{e}_list"
-        link = _upstream(project, plan)
+        link = plan.upstream
         if link is not None:
             run = _wire_upstream(run, plan, link, snippets, name, names)
             continue

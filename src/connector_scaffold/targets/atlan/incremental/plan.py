@@ -4,18 +4,26 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from connector_scaffold.changeset import ChangeSet
 from connector_scaffold.codemods.incremental import add_methods, imports, workflow_json
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.spec import IDENTIFIER
+from connector_scaffold.spec import IDENTIFIER, format_validation_error
 from connector_scaffold.targets.atlan.incremental.anchors import find_anchors, upstream_link
-from connector_scaffold.targets.atlan.incremental.patch import EntityPlan, Snippets, patch_modules, run_input_class
+from connector_scaffold.targets.atlan.incremental.entities import (
+    EntityPlan,
+    Harness,
+    IncrementalEntity,
+    V2Harness,
+    V3Harness,
+)
+from connector_scaffold.targets.atlan.incremental.patch import Snippets, patch_modules, run_input_class
 from connector_scaffold.targets.atlan.project import (
     AppProject,
     load_project,
@@ -48,12 +56,12 @@ class IncrementalRequest:
     allow_dirty: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     project: AppProject
-    entities: list[dict]
+    entities: tuple[EntityPlan, ...]
     changes: ChangeSet
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
 
 def plan(request: IncrementalRequest) -> Plan:
@@ -70,18 +78,7 @@ def plan(request: IncrementalRequest) -> Plan:
         )
     notes: list[str] = []
     previous = _previous_answers(root)
-    entities = _merge_entities(root, previous, request, notes)
-    plans = [
-        EntityPlan(e["name"], find_anchors(project, e["name"], e["children"], e["list_step"], e["detail_steps"]))
-        for e in entities
-    ]
-    for e, p in zip(entities, plans, strict=True):
-        e["list_step"], e["detail_steps"] = p.anchors.list_step, list(p.anchors.detail_steps)
-        links = [upstream_link(project, p.anchors.list_step, step) for step in p.anchors.detail_steps]
-        # The detail step loops over its list step's output file outside its body: it gets a file of the changed.
-        link = links[0] if len(links) == 1 else None
-        e["upstream"] = link.key if link is not None else ""
-        e["upstream_path"] = link.listed.split(".", 1)[-1] if link is not None else ""
+    plans = [_entity_plan(project, e) for e in _merge_entities(root, previous, request, notes)]
     offset = request.marker_offset_hours
     if offset is None:
         offset = float(previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS))
@@ -94,9 +91,9 @@ def plan(request: IncrementalRequest) -> Plan:
         "shape": project.shape,
         "connector_type": project.kind,
         "evidence": project.evidence,
-        "harness": _harness(project, plans, entities),
+        "harness": asdict(_harness(project, plans)),
         "marker_offset_hours": offset,
-        "entities": entities,
+        "entities": [p.answers() for p in plans],
     }
     rendered = render_template("incremental", answers, ruff_format=False)
     patched = patch_modules(project, plans, Snippets(rendered))
@@ -115,7 +112,15 @@ def plan(request: IncrementalRequest) -> Plan:
     for path, data in sorted(format_like(root, files).items()):
         changes.put(path, data)
     changes.validate()
-    return Plan(project, entities, changes, notes)
+    return Plan(project, tuple(plans), changes, tuple(notes))
+
+
+def _entity_plan(project: AppProject, entity: IncrementalEntity) -> EntityPlan:
+    """The entity's anchors in this app, and the upstream link of its detail step when it has one."""
+    anchors = find_anchors(project, entity.name, list(entity.children), entity.list_step, list(entity.detail_steps))
+    links = [upstream_link(project, anchors.list_step, step) for step in anchors.detail_steps]
+    # The detail step loops over its list step's output file outside its body: it gets a file of the changed.
+    return EntityPlan(entity, anchors, links[0] if len(links) == 1 else None)
 
 
 def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
@@ -145,34 +150,34 @@ def _add_toggles(path: Path, relative: str, marker_offset_hours: float) -> bytes
     return updated.encode("utf-8")
 
 
-def _harness(project: AppProject, plans: list[EntityPlan], entities: list[dict]) -> dict[str, Any]:
+def _harness(project: AppProject, plans: list[EntityPlan]) -> Harness:
     """What the generated scenario tests need to run the app's orchestration with its own steps doubled."""
     incremental = {"read_marker", "persist_incremental_state"}
-    for name in (e["name"] for e in entities):
+    for name in (p.name for p in plans):
         incremental |= {f"read_previous_{name}_list", f"detect_updated_{name}", f"backfill_unchanged_{name}"}
     first = plans[0].anchors
     if project.shape == "v2" and project.workflow is not None and project.activities is not None:
         steps = registered_activities(project.workflow)
-        return {
-            "workflow_module": module_name(project.workflow.path),
-            "workflow_class": project.workflow.name,
-            "activities_module": module_name(project.activities.path),
-            "activities_class": project.activities.name,
-            "app_steps": sorted(s for s in steps if s not in incremental),
-            "args_step": first.args_step,
-            "upload_step": first.upload_step,
-        }
+        return V2Harness(
+            workflow_module=module_name(project.workflow.path),
+            workflow_class=project.workflow.name,
+            activities_module=module_name(project.activities.path),
+            activities_class=project.activities.name,
+            app_steps=tuple(sorted(s for s in steps if s not in incremental)),
+            args_step=first.args_step,
+            upload_step=first.upload_step,
+        )
     if project.app is None:
         raise RuntimeError("a v3 project always has its App class")
     run_input = run_input_class(project)
-    return {
-        "app_module": module_name(project.app.path),
-        "app_class": project.app.name,
-        "run_input_module": module_name(run_input.path),
-        "run_input_class": run_input.name,
-        "app_steps": sorted(s for s in task_names(project.app.node) if s not in incremental),
-        "upload_step": first.upload_step,
-    }
+    return V3Harness(
+        app_module=module_name(project.app.path),
+        app_class=project.app.name,
+        run_input_module=module_name(run_input.path),
+        run_input_class=run_input.name,
+        app_steps=tuple(sorted(s for s in task_names(project.app.node) if s not in incremental)),
+        upload_step=first.upload_step,
+    )
 
 
 def _previous_answers(root: Path) -> dict[str, Any]:
@@ -186,14 +191,16 @@ def _previous_answers(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _merge_entities(root: Path, previous: dict[str, Any], request: IncrementalRequest, notes: list[str]) -> list[dict]:
+def _merge_entities(
+    root: Path, previous: dict[str, Any], request: IncrementalRequest, notes: list[str]
+) -> list[IncrementalEntity]:
     """Entities already made incremental (from the answers file) plus this one, sorted by name.
 
     Re-running for an entity keeps the settings it had unless an option says otherwise.
     """
-    entities = [e for e in previous.get("entities") or [] if isinstance(e, dict) and e.get("name")]
-    before = next((e for e in entities if e["name"] == request.entity), {})
-    timestamp = request.timestamp_field or before.get("timestamp_field")
+    entities = _stored_entities(previous)
+    before = next((e for e in entities if e.name == request.entity), None)
+    timestamp = request.timestamp_field or (before.timestamp_field if before else None)
     if timestamp is None:
         timestamp = _default_timestamp(root)
         if timestamp is None:
@@ -202,17 +209,33 @@ def _merge_entities(root: Path, previous: dict[str, Any], request: IncrementalRe
                 f"none of {', '.join(TIMESTAMP_CANDIDATES)} appears in app/ or tests/: {request.entity} uses "
                 "updatedAt, and a record without it always counts as changed; pass --timestamp-field FIELD"
             )
-    entity = {
-        "name": request.entity,
-        "id_field": request.id_field or before.get("id_field") or "id",
-        "timestamp_field": timestamp,
-        "children": list(request.children) or list(before.get("children") or []),
-        "parent": request.parent if request.parent is not None else before.get("parent") or "",
-        "list_step": request.list_step or before.get("list_step"),
-        "detail_steps": list(request.detail_steps) or list(before.get("detail_steps") or []),
-    }
-    kept = [e for e in entities if e["name"] != request.entity]
-    return sorted([*kept, entity], key=lambda e: e["name"])
+    entity = IncrementalEntity(
+        name=request.entity,
+        id_field=request.id_field or (before.id_field if before else "") or "id",
+        timestamp_field=timestamp,
+        children=request.children or (before.children if before else ()),
+        parent=request.parent if request.parent is not None else (before.parent if before else ""),
+        list_step=request.list_step or (before.list_step if before else None),
+        detail_steps=request.detail_steps or (before.detail_steps if before else ()),
+    )
+    kept = [e for e in entities if e.name != request.entity]
+    return sorted([*kept, entity], key=lambda e: e.name)
+
+
+def _stored_entities(previous: dict[str, Any]) -> list[IncrementalEntity]:
+    """The entities of an earlier run's answers file (an entry without a name is skipped, as it always was)."""
+    entities: list[IncrementalEntity] = []
+    for index, raw in enumerate(previous.get("entities") or []):
+        if not (isinstance(raw, dict) and raw.get("name")):
+            continue
+        try:
+            entities.append(IncrementalEntity.model_validate(raw))
+        except ValidationError as error:
+            problem = format_validation_error(error)
+            raise ScaffoldError(
+                f"{ANSWERS_FILE}: entities.{index}.{problem}; restore it from git or delete it"
+            ) from None
+    return entities
 
 
 def _default_timestamp(root: Path) -> str | None:
