@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from connector_scaffold.codemods.incremental import _cst as helpers
-from connector_scaffold.codemods.incremental import orchestration
+from connector_scaffold.codemods import cst_helpers as helpers
+from connector_scaffold.codemods.incremental import orchestration, splice
 from tests.incremental_helpers import Case, before_after_tests
 
 
@@ -21,7 +21,7 @@ def wire(case: Case, run: cst.FunctionDef) -> cst.FunctionDef:
         snippet = case.snippet_function(op["snippet"])
         if op["op"] == "insert_after":
             run = orchestration.insert_after(
-                run, op["step"], helpers.body_of(snippet), op["done"], last=op.get("last", False)
+                run, op["step"], splice.body_of(snippet), op["done"], last=op.get("last", False)
             )
         elif op["op"] == "replace_in_argument":
             names = {"LISTED": cst.parse_expression(op["listed"])}
@@ -29,9 +29,9 @@ def wire(case: Case, run: cst.FunctionDef) -> cst.FunctionDef:
                 run, op["step"], op["key"], op["listed"], snippet, names, op["done"]
             )
         elif op["op"] == "insert_at_start":
-            run = orchestration.insert_at_start(run, helpers.body_of(snippet), op["done"])
+            run = orchestration.insert_at_start(run, splice.body_of(snippet), op["done"])
         elif op["op"] == "guard_step":
-            guard = next(s for s in helpers.body_of(snippet) if isinstance(s, cst.If))
+            guard = next(s for s in splice.body_of(snippet) if isinstance(s, cst.If))
             steps = case.args["steps"]
             run = orchestration.guard_step(run, op["step"], guard, op["marker"], op["output_type"], steps)
         elif op["op"] == "rewrite_step_argument":
@@ -100,7 +100,7 @@ def test_placeholders_and_step_options_are_substituted() -> None:
     snippet = cst.parse_statement("await run_step(ACTIVITIES.read_marker, args=[WORKFLOW_ARGS], **STEP_OPTIONS)\n")
     options = [cst.Arg(cst.Name("policy"), keyword=cst.Name("retry_policy"))]
     names = {"ACTIVITIES": cst.parse_expression("self.acts"), "WORKFLOW_ARGS": cst.Name("args")}
-    done = helpers.substitute(snippet, names, options)
+    done = splice.substitute(snippet, names, options)
     assert cst.Module([done]).code == "await run_step(self.acts.read_marker, args=[args], retry_policy = policy)\n"
 
 

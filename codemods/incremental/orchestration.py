@@ -11,13 +11,15 @@ from collections.abc import Callable, Collection, Sequence
 
 import libcst as cst
 
-from ._cst import attributes_in, dotted, find_all, is_expression_line, mentions, small_statement, snippet_return
+from ..cst_helpers import attributes_in, called_name, find_all, is_expression_line, mentions, small_statement
+from ..errors import NotFound
+from .splice import snippet_return
 
 Edit = Callable[[Sequence[cst.BaseStatement], int], list[cst.BaseStatement]]
 
 
-class AnchorError(LookupError):
-    pass
+class AnchorError(NotFound):
+    """The orchestration has no single statement or call to edit at."""
 
 
 def _calls(node: cst.CSTNode, step: str) -> bool:
@@ -72,7 +74,7 @@ def replace_in_argument(
 ) -> cst.FunctionDef:
     """In the `{key: ...listed...}` entry of the one call of `step`, replace `listed` with what `wrap` returns;
     unless the entry already mentions `done`."""
-    calls = find_all(function, cst.Call, lambda c: dotted(c.func).endswith(f".{step}"))
+    calls = find_all(function, cst.Call, lambda c: called_name(c.func).endswith(f".{step}"))
     if len(calls) != 1:
         raise AnchorError(f"{function.name.value}() must call {step} once")
     entries = [
@@ -85,7 +87,7 @@ def replace_in_argument(
     entry = entries[0]
     if mentions(entry.value, done):
         return function
-    targets = [n for n in find_all(entry.value, cst.Attribute) if dotted(n) == listed]
+    targets = [n for n in find_all(entry.value, cst.Attribute) if called_name(n) == listed]
     if len(targets) != 1:
         raise AnchorError(f"the {key!r} of {step} must name {listed} once")
     replacement = cst.ensure_type(wrap_expression(wrap, names), cst.BaseExpression)
@@ -180,7 +182,7 @@ class _Placeholders(cst.CSTTransformer):
 def rewrite_step_argument(function: cst.FunctionDef, step: str, wrap: cst.FunctionDef) -> cst.FunctionDef:
     """v3: hand the detail task its changed-ids file: `self.step(x)` -> `self.step(x.model_copy(update=...))`."""
     template = snippet_return(wrap)
-    calls = find_all(function, cst.Call, lambda c: dotted(c.func).endswith(f".{step}"))
+    calls = find_all(function, cst.Call, lambda c: called_name(c.func).endswith(f".{step}"))
     if len(calls) != 1 or len(calls[0].args) != 1:
         raise AnchorError(f"{function.name.value}() must call {step} once with one argument")
     call = calls[0]

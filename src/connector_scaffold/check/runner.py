@@ -16,8 +16,8 @@ from connector_scaffold.check.cache import Cache, content_key
 from connector_scaffold.check.config import load_config, project_root
 from connector_scaffold.check.discovery import discover
 from connector_scaffold.check.output import json_text, text_lines
-from connector_scaffold.check.selection import PARSE_ERROR, enabled_codes, known_codes
-from connector_scaffold.codemods.lint.findings import Finding
+from connector_scaffold.check.selection import enabled_codes, known_codes
+from connector_scaffold.codemods.lint.findings import PARSE_ERROR, Finding
 from connector_scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
