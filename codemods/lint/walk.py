@@ -83,6 +83,12 @@ def _child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     return names
 
 
+def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node type that can hold what a rule looks at, in source order."""
+    names = _CHILD_FIELDS.get(cls)
+    return _child_fields(cls) if names is None else names
+
+
 @cache
 def _handler_names(rule_cls: type) -> tuple[tuple[str, type[cst.CSTNode], str], ...]:
     found = []
