@@ -44,7 +44,8 @@ def add_fields(module: cst.Module, class_name: str, snippet_class: cst.ClassDef)
         block = original.body
     else:
         # `class X(Input): ...` on one line: its statements move into an indented block, the `...` goes.
-        small = [s for s in original.body.body if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis))]
+        suite = cst.ensure_type(original.body, cst.SimpleStatementSuite)
+        small = [s for s in suite.body if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis))]
         body, block = [cst.SimpleStatementLine([s]) for s in small], cst.IndentedBlock(body=[])
     last_field = max((i for i, s in enumerate(body) if _field_name(s) is not None), default=-1)
     if last_field == -1 and body and is_expression_line(body[0], cst.SimpleString):

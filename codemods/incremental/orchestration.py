@@ -90,12 +90,19 @@ def replace_in_argument(
     targets = [n for n in find_all(entry.value, cst.Attribute) if called_name(n) == listed]
     if len(targets) != 1:
         raise AnchorError(f"the {key!r} of {step} must name {listed} once")
-    replacement = cst.ensure_type(wrap_expression(wrap, names), cst.BaseExpression)
+    replacement = wrap_expression(wrap, names)
     return cst.ensure_type(function.visit(_SwapNode(targets[0], replacement)), cst.FunctionDef)
 
 
-def wrap_expression(wrap: cst.FunctionDef, names: dict[str, cst.BaseExpression]) -> cst.CSTNode:
-    return snippet_return(wrap).visit(_Placeholders(names))
+def wrap_expression(wrap: cst.FunctionDef, names: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    return _expression(snippet_return(wrap).visit(_Placeholders(names)))
+
+
+def _expression(node: object) -> cst.BaseExpression:
+    # cst.ensure_type takes concrete classes only.
+    if not isinstance(node, cst.BaseExpression):
+        raise TypeError(f"a snippet expression became a {type(node).__name__}")
+    return node
 
 
 class _SwapNode(cst.CSTTransformer):
@@ -189,7 +196,7 @@ def rewrite_step_argument(function: cst.FunctionDef, step: str, wrap: cst.Functi
     argument = call.args[0].value
     if mentions(argument, "model_copy") and _mentions_string(argument, template):
         return function
-    new_argument = cst.ensure_type(template.visit(_Placeholders({"DETAIL_ARGUMENT": argument})), cst.BaseExpression)
+    new_argument = _expression(template.visit(_Placeholders({"DETAIL_ARGUMENT": argument})))
     new_call = call.with_changes(args=[call.args[0].with_changes(value=new_argument)])
     return cst.ensure_type(function.visit(_SwapCall(call, new_call)), cst.FunctionDef)
 

@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..cst_helpers import find_all
 
-Listed = TypeVar("Listed", cst.Arg, cst.Element, cst.ImportAlias)
+Listed = TypeVar("Listed", cst.Arg, cst.BaseElement, cst.ImportAlias)
 
 
 class _Substitute(cst.CSTTransformer):
@@ -48,15 +48,21 @@ def append_entries(existing: Sequence[Listed], added: Sequence[Listed]) -> list[
     last = existing[-1]
     commas = [e.comma for e in existing[:-1] if isinstance(e.comma, cst.Comma)]
     between = commas[-1] if commas else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    middle = [e.with_changes(comma=between) for e in added[:-1]]
-    return [*existing[:-1], last.with_changes(comma=between), *middle, added[-1].with_changes(comma=last.comma)]
+    entries = list(existing[:-1])
+    entries.append(last.with_changes(comma=between))
+    entries.extend(e.with_changes(comma=between) for e in added[:-1])
+    entries.append(added[-1].with_changes(comma=last.comma))
+    return entries
 
 
 def substitute(
     node: cst.CSTNode, names: Mapping[str, cst.BaseExpression], step_options: Iterable[cst.Arg] | None = None
 ) -> cst.CSTNode:
     """Replace placeholder Names (WORKFLOW_ARGS, ...) and a `**STEP_OPTIONS` argument in a snippet node."""
-    return node.visit(_Substitute(names, step_options))
+    substituted = node.visit(_Substitute(names, step_options))
+    if not isinstance(substituted, cst.CSTNode):
+        raise TypeError(f"substituting {sorted(names)} removed the snippet node {type(node).__name__}")
+    return substituted
 
 
 def body_of(function: cst.FunctionDef) -> list[cst.BaseStatement]:

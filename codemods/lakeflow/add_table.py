@@ -179,7 +179,8 @@ class _Extend(cst.CSTTransformer):
         if len(names) != len(elements) or set(names) != self.tables or len(names) != len(self.tables):
             return elements
         name = _quoted_like(getattr(elements[-1], "value", None), self.table)
-        return _appended(list(elements), lambda comma: cst.Element(name, comma=comma))
+        items = [e for e in elements if isinstance(e, cst.Element)]  # all of them: checked above
+        return _appended(items, lambda comma: cst.Element(name, comma=comma))
 
 
 def _quoted_like(sibling: cst.BaseExpression | None, text: str) -> cst.SimpleString:

@@ -81,7 +81,7 @@ class PersistBeforeUpload(ScopedRule):
         name = last_name(node.func)
         if name in _ACTIVITY_CALLS:
             activity = next(iter(positional(node)), None)
-            name = activity and (last_name(activity.value) or string_value(activity.value))
+            name = (last_name(activity.value) or string_value(activity.value)) if activity else None
         elif name == "commit" and "state" in (dotted(node.func) or ""):
             name = "commit_state"
         if name in _UPLOADS:

@@ -56,7 +56,7 @@ def _leading_text(value: cst.BaseExpression) -> str:
         first = value.parts[0]
         return first.value if isinstance(first, cst.FormattedStringText) else ""
     if isinstance(value, cst.ConcatenatedString):
-        return _leading_text(value.left)  # type: ignore[arg-type]
+        return _leading_text(value.left)
     return ""
 
 
