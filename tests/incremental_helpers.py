@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from connector_scaffold.cli import main
-from connector_scaffold.codemods.incremental import _cst
+from connector_scaffold.codemods import cst_helpers
 from tests.conftest import REPO, tree_bytes
 
 CODEMOD_CASES = REPO / "fixtures" / "codemods"
@@ -52,12 +52,12 @@ class Case:
         return cst.parse_module((self.folder / "snippet.py").read_text(encoding="utf-8"))
 
     def snippet_class(self, name: str = "Snippet") -> cst.ClassDef:
-        found = _cst.find_class(self.snippet(), name)
+        found = cst_helpers.find_class(self.snippet(), name)
         assert found is not None, f"{self.folder}/snippet.py has no class {name}"
         return found
 
     def snippet_function(self, name: str) -> cst.FunctionDef:
-        found = _cst.find_function(self.snippet(), name)
+        found = cst_helpers.find_function(self.snippet(), name)
         assert found is not None, f"{self.folder}/snippet.py has no function {name}"
         return found
 

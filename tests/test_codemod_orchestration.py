@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import libcst as cst
 import pytest
 
-from connector_scaffold.codemods.incremental import _cst as helpers
-from connector_scaffold.codemods.incremental import orchestration
+from connector_scaffold.codemods import cst_helpers as helpers
+from connector_scaffold.codemods.incremental import orchestration, splice
 from tests.incremental_helpers import Case, before_after_tests, cases
 
 
@@ -26,13 +26,13 @@ class Snippets:
         self._case = case
 
     def body(self, name: str) -> list[cst.BaseStatement]:
-        return helpers.body_of(self._case.snippet_function(name))
+        return splice.body_of(self._case.snippet_function(name))
 
     def function(self, name: str) -> cst.FunctionDef:
         return self._case.snippet_function(name)
 
     def guard(self, name: str) -> cst.If:
-        return next(s for s in helpers.body_of(self.function(name)) if isinstance(s, cst.If))
+        return next(s for s in splice.body_of(self.function(name)) if isinstance(s, cst.If))
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def test_placeholders_and_step_options_are_substituted() -> None:
     snippet = cst.parse_statement("await run_step(ACTIVITIES.read_marker, args=[WORKFLOW_ARGS], **STEP_OPTIONS)\n")
     options = [cst.Arg(cst.Name("policy"), keyword=cst.Name("retry_policy"))]
     names = {"ACTIVITIES": cst.parse_expression("self.acts"), "WORKFLOW_ARGS": cst.Name("args")}
-    done = helpers.substitute(snippet, names, options)
+    done = splice.substitute(snippet, names, options)
     assert cst.Module([done]).code == "await run_step(self.acts.read_marker, args=[args], retry_policy = policy)\n"
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._cst import find_class, methods
+from ..cst_helpers import find_class, methods
+from ..errors import NotFound
 
 
 def add_methods(module: cst.Module, class_name: str, snippet_class: cst.ClassDef) -> cst.Module:
     """Append the snippet's methods the class lacks, after its own; a method it has is never replaced."""
     target = find_class(module, class_name)
     if target is None:
-        raise LookupError(f"class {class_name} is not defined at the top level of this module")
+        raise NotFound(f"class {class_name} is not defined at the top level of this module")
     existing = {f.name.value for f in methods(target)}
     new = [f for f in methods(snippet_class) if f.name.value not in existing]
     if not new:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._cst import dotted, find_all, find_class, is_expression_line, small_statement
+from ..cst_helpers import called_name, find_all, find_class, is_expression_line, small_statement
+from ..errors import NotFound
 
 
 def _field_name(statement: cst.BaseStatement) -> str | None:
@@ -33,7 +34,7 @@ def add_fields(module: cst.Module, class_name: str, snippet_class: cst.ClassDef)
     """Add the snippet's fields the class lacks, after its last field (methods and validators stay below)."""
     original = find_class(module, class_name)
     if original is None:
-        raise LookupError(f"class {class_name} is not defined at the top level of this module")
+        raise NotFound(f"class {class_name} is not defined at the top level of this module")
     have = field_names(original)
     new = [s for s in _body(snippet_class) if _field_name(s) is not None and _field_name(s) not in have]
     if not new:
@@ -43,7 +44,8 @@ def add_fields(module: cst.Module, class_name: str, snippet_class: cst.ClassDef)
         block = original.body
     else:
         # `class X(Input): ...` on one line: its statements move into an indented block, the `...` goes.
-        small = [s for s in original.body.body if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis))]
+        suite = cst.ensure_type(original.body, cst.SimpleStatementSuite)
+        small = [s for s in suite.body if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis))]
         body, block = [cst.SimpleStatementLine([s]) for s in small], cst.IndentedBlock(body=[])
     last_field = max((i for i, s in enumerate(body) if _field_name(s) is not None), default=-1)
     if last_field == -1 and body and is_expression_line(body[0], cst.SimpleString):
@@ -65,7 +67,7 @@ def required_fields(cls: cst.ClassDef) -> list[str]:
             continue
         annotation = assign.annotation.annotation
         outer = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-        if dotted(outer).rsplit(".", 1)[-1] == "ClassVar":
+        if called_name(outer).rsplit(".", 1)[-1] == "ClassVar":
             continue
         if assign.value is None or (_is_field_call(assign.value) and not _field_has_default(assign.value)):
             required.append(name)
@@ -73,7 +75,7 @@ def required_fields(cls: cst.ClassDef) -> list[str]:
 
 
 def _is_field_call(value: cst.BaseExpression) -> bool:
-    return isinstance(value, cst.Call) and dotted(value.func).rsplit(".", 1)[-1] == "Field"
+    return isinstance(value, cst.Call) and called_name(value.func).rsplit(".", 1)[-1] == "Field"
 
 
 def _field_has_default(call: cst.BaseExpression) -> bool:

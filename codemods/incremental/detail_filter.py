@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._cst import dotted, find_all, find_class, methods, snippet_return, substitute
+from ..cst_helpers import called_name, find_all, find_class, method
+from ..errors import NoLoop, NotFound
+from .splice import snippet_return, substitute
 
 
-def _detail_method(module: cst.Module, class_name: str, method: str) -> cst.FunctionDef:
-    cls = find_class(module, class_name)
-    function = next((f for f in methods(cls) if f.name.value == method), None) if cls else None
+def _detail_method(module: cst.Module, class_name: str, name: str) -> cst.FunctionDef:
+    function = method(find_class(module, class_name), name)
     if function is None:
-        raise LookupError(f"{class_name}.{method} is not defined in this module")
+        raise NotFound(f"{class_name}.{name} is not defined in this module")
     return function
 
 
@@ -25,13 +26,13 @@ def limit_detail_loop(module: cst.Module, class_name: str, method: str, wrap: cs
     function = _detail_method(module, class_name, method)
     loops = find_all(function.body, cst.For)
     if not loops:
-        raise LookupError(f"{class_name}.{method} has no loop over the listed records to limit")
+        raise NoLoop(f"{class_name}.{method} has no loop over the listed records to limit")
     loop = loops[0]
     template = snippet_return(wrap)
-    if dotted(loop.iter) == dotted(template):
+    if called_name(loop.iter) == called_name(template):
         return module
     if len(function.params.params) < 2:
-        raise LookupError(f"{class_name}.{method} takes no step input to read the changed ids from")
+        raise NotFound(f"{class_name}.{method} takes no step input to read the changed ids from")
     step_input = cst.Name(function.params.params[1].name.value)
     new_iter = cst.ensure_type(substitute(template, {"ITERABLE": loop.iter, "DETAIL_ARGS": step_input}), cst.Call)
     return cst.ensure_type(module.visit(_SwapIter(loop, new_iter)), cst.Module)

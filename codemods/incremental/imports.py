@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ._cst import append_entries, dotted, fix_commas, is_line_of, names_in
+from ..cst_helpers import called_name, is_line_of, names_in
+from .splice import append_entries, fix_commas
 
 
 class _ModuleBindings(cst.CSTVisitor):
@@ -60,7 +61,7 @@ def _from_imports(module: cst.Module) -> list[_FromImport]:
         if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom):
             line, node = statement, statement.body[0]
             if not node.relative and node.module is not None and not isinstance(node.names, cst.ImportStar):
-                found.append(_FromImport(index, line, node, dotted(node.module), node.names))
+                found.append(_FromImport(index, line, node, called_name(node.module), node.names))
     return found
 
 

@@ -11,13 +11,15 @@ from collections.abc import Callable, Collection, Sequence
 
 import libcst as cst
 
-from ._cst import attributes_in, dotted, find_all, is_expression_line, mentions, small_statement, snippet_return
+from ..cst_helpers import attributes_in, called_name, find_all, is_expression_line, mentions, small_statement
+from ..errors import NotFound
+from .splice import snippet_return
 
 Edit = Callable[[Sequence[cst.BaseStatement], int], list[cst.BaseStatement]]
 
 
-class AnchorError(LookupError):
-    pass
+class AnchorError(NotFound):
+    """The orchestration has no single statement or call to edit at."""
 
 
 def _calls(node: cst.CSTNode, step: str) -> bool:
@@ -72,7 +74,7 @@ def replace_in_argument(
 ) -> cst.FunctionDef:
     """In the `{key: ...listed...}` entry of the one call of `step`, replace `listed` with what `wrap` returns;
     unless the entry already mentions `done`."""
-    calls = find_all(function, cst.Call, lambda c: dotted(c.func).endswith(f".{step}"))
+    calls = find_all(function, cst.Call, lambda c: called_name(c.func).endswith(f".{step}"))
     if len(calls) != 1:
         raise AnchorError(f"{function.name.value}() must call {step} once")
     entries = [
@@ -85,15 +87,22 @@ def replace_in_argument(
     entry = entries[0]
     if mentions(entry.value, done):
         return function
-    targets = [n for n in find_all(entry.value, cst.Attribute) if dotted(n) == listed]
+    targets = [n for n in find_all(entry.value, cst.Attribute) if called_name(n) == listed]
     if len(targets) != 1:
         raise AnchorError(f"the {key!r} of {step} must name {listed} once")
-    replacement = cst.ensure_type(wrap_expression(wrap, names), cst.BaseExpression)
+    replacement = wrap_expression(wrap, names)
     return cst.ensure_type(function.visit(_SwapNode(targets[0], replacement)), cst.FunctionDef)
 
 
-def wrap_expression(wrap: cst.FunctionDef, names: dict[str, cst.BaseExpression]) -> cst.CSTNode:
-    return snippet_return(wrap).visit(_Placeholders(names))
+def wrap_expression(wrap: cst.FunctionDef, names: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    return _expression(snippet_return(wrap).visit(_Placeholders(names)))
+
+
+def _expression(node: object) -> cst.BaseExpression:
+    # cst.ensure_type takes concrete classes only.
+    if not isinstance(node, cst.BaseExpression):
+        raise TypeError(f"a snippet expression became a {type(node).__name__}")
+    return node
 
 
 class _SwapNode(cst.CSTTransformer):
@@ -180,14 +189,14 @@ class _Placeholders(cst.CSTTransformer):
 def rewrite_step_argument(function: cst.FunctionDef, step: str, wrap: cst.FunctionDef) -> cst.FunctionDef:
     """v3: hand the detail task its changed-ids file: `self.step(x)` -> `self.step(x.model_copy(update=...))`."""
     template = snippet_return(wrap)
-    calls = find_all(function, cst.Call, lambda c: dotted(c.func).endswith(f".{step}"))
+    calls = find_all(function, cst.Call, lambda c: called_name(c.func).endswith(f".{step}"))
     if len(calls) != 1 or len(calls[0].args) != 1:
         raise AnchorError(f"{function.name.value}() must call {step} once with one argument")
     call = calls[0]
     argument = call.args[0].value
     if mentions(argument, "model_copy") and _mentions_string(argument, template):
         return function
-    new_argument = cst.ensure_type(template.visit(_Placeholders({"DETAIL_ARGUMENT": argument})), cst.BaseExpression)
+    new_argument = _expression(template.visit(_Placeholders({"DETAIL_ARGUMENT": argument})))
     new_call = call.with_changes(args=[call.args[0].with_changes(value=new_argument)])
     return cst.ensure_type(function.visit(_SwapCall(call, new_call)), cst.FunctionDef)
 

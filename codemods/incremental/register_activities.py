@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ._cst import append_entries, dotted, find_all, find_class, methods
+from ..cst_helpers import called_name, find_all, find_class, method
+from ..errors import NotFound
+from .splice import append_entries
 
 
 def register_activities(module: cst.Module, workflow_class: str, names: list[str]) -> cst.Module:
-    target = find_class(module, workflow_class)
-    getter = next((f for f in methods(target) if f.name.value == "get_activities"), None) if target else None
+    getter = method(find_class(module, workflow_class), "get_activities")
     if getter is None:
-        raise LookupError(f"{workflow_class}.get_activities() is not defined in this module")
+        raise NotFound(f"{workflow_class}.get_activities() is not defined in this module")
     returned = find_all(getter, cst.Return, lambda r: isinstance(r.value, cst.List))
     if len(returned) != 1:
-        raise LookupError(f"{workflow_class}.get_activities() does not return one list literal")
+        raise NotFound(f"{workflow_class}.get_activities() does not return one list literal")
     listing = cst.ensure_type(returned[0].value, cst.List)
-    present = {dotted(e.value).rsplit(".", 1)[-1] for e in listing.elements}
+    present = {called_name(e.value).rsplit(".", 1)[-1] for e in listing.elements}
     missing = [n for n in names if n not in present]
     if not missing:
         return module

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public at runtime; typeshed omits it
 from typing import Any
 
 TOGGLES: dict[str, dict[str, Any]] = {

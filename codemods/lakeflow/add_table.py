@@ -16,6 +16,8 @@ from typing import TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ..cst_helpers import read_names
+
 E = TypeVar("E", cst.DictElement, cst.Element)
 
 
@@ -142,18 +144,6 @@ def _defined(module: cst.Module) -> set[str]:
     return defined
 
 
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-
 class _Extend(cst.CSTTransformer):
     """Append the new entry to the chosen dicts and the name to literal lists of the table names."""
 
@@ -189,7 +179,8 @@ class _Extend(cst.CSTTransformer):
         if len(names) != len(elements) or set(names) != self.tables or len(names) != len(self.tables):
             return elements
         name = _quoted_like(getattr(elements[-1], "value", None), self.table)
-        return _appended(list(elements), lambda comma: cst.Element(name, comma=comma))
+        items = [e for e in elements if isinstance(e, cst.Element)]  # all of them: checked above
+        return _appended(items, lambda comma: cst.Element(name, comma=comma))
 
 
 def _quoted_like(sibling: cst.BaseExpression | None, text: str) -> cst.SimpleString:
@@ -287,10 +278,7 @@ def _with_imports(
     path: str, module: cst.Module, values: Iterable[cst.BaseExpression], known: dict[str, str]
 ) -> cst.Module:
     """`module` importing every name the new values use that it does not define yet."""
-    visitor = _Names()
-    for value in values:
-        value.visit(visitor)
-    missing = sorted(visitor.names - _defined(module) - {"None", "True", "False"})
+    missing = sorted(read_names(values) - _defined(module) - {"None", "True", "False"})
     for name in missing:
         if name not in known:
             raise CannotExtend(f"{path}: the new table needs {name!r}, which add-table cannot import")

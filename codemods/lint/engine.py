@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import libcst as cst
 
+from ..rules import RULES
 from .findings import PARSE_ERROR, Finding, suppressed
 from .positions import spans
 from .rule import LintRule, Report
@@ -25,19 +25,16 @@ _UNPARSABLE = (cst.ParserSyntaxError, SyntaxError, UnicodeDecodeError, ValueErro
 
 @cache
 def load_rules() -> tuple[type[LintRule], ...]:
-    """Every rule under codemods/rules, in code order; each module defines exactly one rule."""
-    rules = []
-    for path in sorted(RULES_DIR.glob("scf[0-9][0-9][0-9]_*.py")):
-        module = importlib.import_module(f"{__package__.rpartition('.')[0]}.rules.{path.stem}")
-        found = [
-            value
-            for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, LintRule) and value.__module__ == module.__name__
-        ]
-        if len(found) != 1 or found[0].CODE.lower() != path.stem[:6]:
-            raise RuntimeError(f"{path.name} must define one LintRule whose CODE is {path.stem[:6].upper()}")
-        rules.append(found[0])
-    return tuple(rules)
+    """The built-in rules in code order: the `rules` package's list, checked against the rule files' names (which
+    the check driver reads its codes from)."""
+    for rule in RULES:
+        expected = rule.__module__.rpartition(".")[2][:6].upper()
+        if expected != rule.CODE:
+            raise RuntimeError(f"{rule.__module__}: its rule's CODE must be {expected}")
+    files = [path.stem[:6].upper() for path in sorted(RULES_DIR.glob("scf[0-9][0-9][0-9]_*.py"))]
+    if [rule.CODE for rule in RULES] != files:
+        raise RuntimeError(f"codemods/rules/__init__.py must list one rule per rule file, in code order: {files}")
+    return RULES
 
 
 def parse(source: bytes) -> cst.Module | Finding:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 PARSE_ERROR = "SCF000"
 
@@ -24,9 +26,9 @@ class Finding:
         return [self.line, self.column, self.code, self.message, self.fixable]
 
     @classmethod
-    def from_json(cls, data: list[object]) -> Finding:
+    def from_json(cls, data: Sequence[Any]) -> Finding:
         line, column, code, message, fixable = data
-        return cls(int(line), int(column), str(code), str(message), bool(fixable))  # type: ignore[arg-type]
+        return cls(int(line), int(column), str(code), str(message), bool(fixable))
 
 
 def suppressed(lines: list[str], first: int, last: int, code: str) -> bool:

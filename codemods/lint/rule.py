@@ -3,6 +3,10 @@
 A rule is a plain object whose `visit_<Node>` / `leave_<Node>` methods the engine calls during its single
 traversal of a file (children are always visited; return values are ignored). It reports with `self.report`,
 passing the fix as a replacement node, or as a function of the already-updated node when fixes may nest.
+
+One rule object lints one file: it keeps its per-file state in `setup()`, never in `__init__`, so that no rule
+has an initialiser to chain. A base class (`lint.bases`) owns the handlers it declares in `HANDLES`; a rule
+built on it reacts through the base's hooks instead, and defining one of those handlers is a TypeError at import.
 """
 
 from __future__ import annotations
@@ -45,9 +49,28 @@ class LintRule:
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
 
+    # The visit_/leave_ methods a base class implements for its subclasses (see lint.bases).
+    HANDLES: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, *, base: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if base:
+            return
+        owned = {"__init__"}.union(*(getattr(parent, "HANDLES", ()) for parent in cls.__mro__[1:]))
+        overridden = sorted(owned & set(vars(cls)))
+        if overridden:
+            raise TypeError(
+                f"{cls.__qualname__} defines {', '.join(overridden)}, which its base class runs: keep per-file state "
+                "in setup() and use the base's hooks"
+            )
+
     def __init__(self, reports: list[Report], metadata: Mapping[Any, Mapping[cst.CSTNode, Any]]) -> None:
         self._reports = reports
         self._metadata = metadata
+        self.setup()
+
+    def setup(self) -> None:
+        """Set up the per-file state of the rule; called once, before the traversal."""
 
     @classmethod
     def fixable(cls) -> bool:

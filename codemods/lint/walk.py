@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from functools import cache
 from typing import Any
 
 import libcst as cst
+
+from .rule import LintRule
 
 Handlers = dict[type[cst.CSTNode], list[Callable[[Any], Any]]]
 
@@ -72,9 +73,7 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
 
 def _child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     names = tuple(
-        f.name
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if f.name not in _SKIPPED_FIELDS and "whitespace" not in f.name
+        f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED_FIELDS and "whitespace" not in f.name
     )
     ordered = _SOURCE_ORDER.get(cls)
     if ordered is not None:
@@ -83,8 +82,21 @@ def _child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     return names
 
 
-@cache
-def _handler_names(rule_cls: type) -> tuple[tuple[str, type[cst.CSTNode], str], ...]:
+def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node type that can hold what a rule looks at, in source order."""
+    names = _CHILD_FIELDS.get(cls)
+    return _child_fields(cls) if names is None else names
+
+
+HandlerNames = tuple[tuple[str, type[cst.CSTNode], str], ...]
+# functools.cache would do, but mypy cannot see a class as the Hashable it is.
+_HANDLER_NAMES: dict[type[LintRule], HandlerNames] = {}
+
+
+def _handler_names(rule_cls: type[LintRule]) -> HandlerNames:
+    cached = _HANDLER_NAMES.get(rule_cls)
+    if cached is not None:
+        return cached
     found = []
     for name in sorted(dir(rule_cls)):
         prefix, _, node_name = name.partition("_")
@@ -94,10 +106,11 @@ def _handler_names(rule_cls: type) -> tuple[tuple[str, type[cst.CSTNode], str], 
         if not (isinstance(node_cls, type) and issubclass(node_cls, cst.CSTNode)):
             raise TypeError(f"{rule_cls.__name__}.{name}: libcst has no node type {node_name!r}")
         found.append((prefix, node_cls, name))
-    return tuple(found)
+    names = _HANDLER_NAMES[rule_cls] = tuple(found)
+    return names
 
 
-def handler_tables(rules: Iterable[object]) -> tuple[Handlers, Handlers]:
+def handler_tables(rules: Iterable[LintRule]) -> tuple[Handlers, Handlers]:
     """Map each node type to the bound visit_ and leave_ methods of every rule, in rule order."""
     visit: Handlers = {}
     leave: Handlers = {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..lint.patterns import INCREMENTAL_FLAGS, Scopes, dotted, is_false, keyword, positional, string_value, target_name
+from ..cst_helpers import dotted, is_false, keyword, positional, string_value, target_name
+from ..lint.bases import ScopedRule
+from ..lint.patterns import INCREMENTAL_FLAGS
 from ..lint.rule import Invalid
 
 _FALSE = cst.Name("False")
@@ -12,7 +14,7 @@ _FALSE = cst.Name("False")
 _FLAG_KEYS = INCREMENTAL_FLAGS | {"incremental-enabled", "incremental-extraction"}
 
 
-class IncrementalFlagDefault(Scopes):
+class IncrementalFlagDefault(ScopedRule):
     CODE = "SCF001"
     MESSAGE = "incremental flag must default to False"
     GUARDRAIL = "atlan-sdk §5 REFUSE-01/IMPL-18: incremental_enabled exists with default False"

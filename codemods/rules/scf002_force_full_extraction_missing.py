@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..lint.patterns import INCREMENTAL_FLAGS, keyword, target_name
+from ..cst_helpers import keyword, target_name
+from ..lint.patterns import INCREMENTAL_FLAGS
 from ..lint.rule import Invalid, LintRule
 
 _FORCE_FULL = "force_full_extraction"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
-from ..lint.patterns import PERSIST_CALL, Scopes, dotted, last_name, positional, string_value
+from ..cst_helpers import dotted, last_name, positional, string_value
+from ..lint.bases import ScopedRule
+from ..lint.patterns import PERSIST_CALL
 from ..lint.rule import Invalid
 
 _ACTIVITY_CALLS = frozenset(
@@ -15,7 +15,7 @@ _ACTIVITY_CALLS = frozenset(
 _UPLOADS = frozenset({"upload", "upload_refs", "upload_to_atlan"})
 
 
-class PersistBeforeUpload(Scopes):
+class PersistBeforeUpload(ScopedRule):
     CODE = "SCF003"
     MESSAGE = "state or marker persisted before the upload; persist it after the upload succeeded"
     GUARDRAIL = "atlan-sdk §5 IMPL-01/REFUSE-04; seed: advance watermarks only after a successful commit"
@@ -60,17 +60,14 @@ class PersistBeforeUpload(Scopes):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         self._calls: list[list[tuple[str, cst.Call]]] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
+    def enter_function(self, node: cst.FunctionDef) -> None:
         self._calls.append([])
 
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def exit_function(self, node: cst.FunctionDef) -> None:
         calls = self._calls.pop()
-        super().leave_FunctionDef(node)
         kinds = [kind for kind, _ in calls]
         if "upload" not in kinds:
             return
@@ -84,7 +81,7 @@ class PersistBeforeUpload(Scopes):
         name = last_name(node.func)
         if name in _ACTIVITY_CALLS:
             activity = next(iter(positional(node)), None)
-            name = activity and (last_name(activity.value) or string_value(activity.value))
+            name = (last_name(activity.value) or string_value(activity.value)) if activity else None
         elif name == "commit" and "state" in (dotted(node.func) or ""):
             name = "commit_state"
         if name in _UPLOADS:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import libcst as cst
 
-from ..lint.patterns import PERSIST_CALL, Scopes, dotted, last_name, positional, string_value, target_name
+from ..cst_helpers import dotted, last_name, positional, string_value, target_name
+from ..lint.bases import ScopedRule
+from ..lint.patterns import PERSIST_CALL
 from ..lint.rule import Invalid
 
 _CLOCKS = frozenset(
@@ -34,7 +35,7 @@ _EXTRACT_CALL = re.compile(r"^(extract|fetch|list|paginate|crawl|scan)(_|$)")
 _ACTIVITY_CALLS = frozenset({"execute_activity", "execute_activity_method"})
 
 
-class WallClockWatermark(Scopes):
+class WallClockWatermark(ScopedRule):
     CODE = "SCF004"
     MESSAGE = "watermark taken from the wall clock after extraction; capture it before extracting (fetch_marker)"
     GUARDRAIL = "extraction seed: an incremental extractor that uses NOW() after the fact; atlan-sdk §5 IMPL-10"
@@ -70,19 +71,16 @@ class WallClockWatermark(Scopes):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         # Per function: has it called an extraction yet?
         self._extracted: list[bool] = [False]
         # Watermark assignments and persist calls we are inside of.
         self._sinks: list[tuple[cst.CSTNode, bool]] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
+    def enter_function(self, node: cst.FunctionDef) -> None:
         self._extracted.append(False)
 
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().leave_FunctionDef(node)
+    def exit_function(self, node: cst.FunctionDef) -> None:
         self._extracted.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import libcst as cst
 
-from ..lint.patterns import STATE_READ_CALL, dotted, last_name
+from ..cst_helpers import dotted, last_name
+from ..lint.patterns import STATE_READ_CALL
 from ..lint.rule import Invalid, LintRule
 
 _BROAD = frozenset({"Exception", "BaseException", "StorageError"})
@@ -72,8 +73,7 @@ class BroadExceptStateRead(LintRule):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         # Open try statements: [node, inside its body, a state read seen in the body]
         self._tries: list[list[Any]] = []
 

@@ -6,7 +6,8 @@ import re
 
 import libcst as cst
 
-from ..lint.patterns import Scopes, dotted, last_name, positional, target_name
+from ..cst_helpers import dotted, last_name, positional, target_name
+from ..lint.bases import ScopedRule
 from ..lint.rule import Invalid
 
 _ID_LIST = re.compile(r"^(ids|id_list|\w+_ids|\w+_id_list)$")
@@ -16,7 +17,7 @@ _ACTIVITY_CALLS = frozenset(
 )
 
 
-class IdListArgument(Scopes):
+class IdListArgument(ScopedRule):
     CODE = "SCF006"
     MESSAGE = "id list passed as an activity/task argument; write it to a file and pass the FileReference"
     GUARDRAIL = "atlan-sdk §5 IMPL-03/04: id lists move as a file or FileReference (2 MB payload limit)"

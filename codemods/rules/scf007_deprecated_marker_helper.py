@@ -9,11 +9,9 @@ would break it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
-from ..lint.patterns import keyword, last_name, positional, unwrap_await
+from ..cst_helpers import keyword, last_name, positional, unwrap_await
 from ..lint.rule import Invalid, LintRule, Replacement
 
 _NEW = {"fetch_marker_from_storage": "fetch_marker", "persist_marker_to_storage": "persist_marker"}
@@ -91,8 +89,7 @@ class DeprecatedMarkerHelper(LintRule):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         self._pending: list[tuple[cst.CSTNode, Replacement | None]] = []
         self._fixable = True
         self._names_seen = 0

@@ -6,7 +6,8 @@ import re
 
 import libcst as cst
 
-from ..lint.patterns import Bindings, string_value
+from ..cst_helpers import string_value
+from ..lint.bases import BindingRule
 from ..lint.rule import Invalid
 
 # Formats that are secrets wherever they appear.
@@ -30,7 +31,7 @@ _PLACEHOLDER = re.compile(
 )
 
 
-class HardcodedSecret(Bindings):
+class HardcodedSecret(BindingRule):
     CODE = "SCF008"
     MESSAGE = "hard-coded secret; read it from the credential store (self.context.resolve_credential_raw)"
     GUARDRAIL = "extraction seed: MUST NOT hardcode credentials (conformance S001 covers names only)"

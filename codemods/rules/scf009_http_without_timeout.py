@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
-from ..lint.patterns import dotted, has_star_args, keyword
+from ..cst_helpers import dotted, has_star_args, keyword
 from ..lint.rule import Invalid, LintRule
 
 _VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
@@ -56,8 +54,7 @@ class HttpWithoutTimeout(LintRule):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         # local name -> (module, function or None for the module itself)
         self._bound: dict[str, tuple[str, str | None]] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..lint.patterns import is_false, target_name
+from ..cst_helpers import is_false, target_name
 from ..lint.rule import Invalid, LintRule
 
 _VERIFY = frozenset({"verify", "verify_ssl"})

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 
-from ..lint.patterns import Bindings
+from ..lint.bases import BindingRule
 from ..lint.rule import Invalid
 
 _URL_NAME = re.compile(r"(?:^|_)(url|uri|endpoint|host|server|base)$", re.IGNORECASE)
@@ -16,7 +16,7 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
 _RESERVED = re.compile(r"(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$")
 
 
-class PlainHttpUrl(Bindings):
+class PlainHttpUrl(BindingRule):
     CODE = "SCF011"
     MESSAGE = "plain http:// URL; use https:// (only localhost may use http)"
     GUARDRAIL = "DESIGN (generated extractor guarantees): no http:// base URLs"
@@ -56,7 +56,7 @@ def _leading_text(value: cst.BaseExpression) -> str:
         first = value.parts[0]
         return first.value if isinstance(first, cst.FormattedStringText) else ""
     if isinstance(value, cst.ConcatenatedString):
-        return _leading_text(value.left)  # type: ignore[arg-type]
+        return _leading_text(value.left)
     return ""
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..lint.patterns import Scopes
+from ..lint.bases import ScopedRule
 from ..lint.rule import Invalid
 
 _TRANSFERS = frozenset({"upload", "upload_refs", "download", "cleanup_storage"})
 
 
-class TransferInsideTask(Scopes):
+class TransferInsideTask(ScopedRule):
     CODE = "SCF013"
     MESSAGE = "self.upload/download inside a @task; call it from run() or an @entrypoint"
     GUARDRAIL = "atlan-sdk §2 framework tasks / §5 (conformance P008)"

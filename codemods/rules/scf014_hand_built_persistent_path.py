@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from ..lint.rule import Invalid, LintRule
@@ -37,8 +35,7 @@ class HandBuiltPersistentPath(LintRule):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         self._docstrings: set[int] = set()
 
     def visit_Expr(self, node: cst.Expr) -> None:

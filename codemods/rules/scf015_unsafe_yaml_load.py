@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
-from ..lint.patterns import dotted, keyword, last_name, positional
+from ..cst_helpers import dotted, keyword, last_name, positional
 from ..lint.rule import Invalid, LintRule
 
 _SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
@@ -56,8 +54,7 @@ class UnsafeYamlLoad(LintRule):
         ),
     )
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def setup(self) -> None:
         self._modules: set[str] = set()
 
     def visit_Import(self, node: cst.Import) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..lint.patterns import dotted
+from ..cst_helpers import dotted
 from ..lint.rule import Invalid, LintRule
 
 _BUILTINS = frozenset({"eval", "exec", "builtins.eval", "builtins.exec"})

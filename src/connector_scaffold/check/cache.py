@@ -30,10 +30,13 @@ def content_key(data: bytes) -> str:
 
 def ruleset_version() -> str:
     digest = hashlib.sha256(f"{_FORMAT}:{sys.version_info[:2]}".encode())
+    # The rules read the tree through the shared CST helpers, so a change there changes findings too.
+    paths = [codemods_dir() / "cst_helpers.py"]
     for folder in ("lint", "rules"):
-        for path in sorted((codemods_dir() / folder).glob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+        paths.extend(sorted((codemods_dir() / folder).glob("*.py")))
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 
 

@@ -9,15 +9,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from connector_scaffold.check.cache import Cache, content_key
 from connector_scaffold.check.config import load_config, project_root
 from connector_scaffold.check.discovery import discover
 from connector_scaffold.check.output import json_text, text_lines
-from connector_scaffold.check.selection import PARSE_ERROR, enabled_codes, known_codes
-from connector_scaffold.codemods.lint.findings import Finding
+from connector_scaffold.check.selection import enabled_codes, known_codes
+from connector_scaffold.codemods.lint.findings import PARSE_ERROR, Finding
 from connector_scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
@@ -46,24 +45,17 @@ class _File:
 
 
 class _Linter:
-    """The engine and its rules, imported on first use."""
+    """The engine and its rules, imported on first use: a warm run never imports libcst."""
 
-    def __init__(self) -> None:
-        self._engine: ModuleType | None = None
+    def lint(self, data: bytes) -> list[Finding]:
+        from connector_scaffold.codemods.lint import engine
 
-    @property
-    def engine(self) -> ModuleType:
-        if self._engine is None:
-            from connector_scaffold.codemods.lint import engine
+        return engine.lint(data, engine.load_rules())
 
-            self._engine = engine
-        return self._engine
+    def fix(self, data: bytes, codes: frozenset[str]) -> tuple[bytes, list[Finding]]:
+        from connector_scaffold.codemods.lint import engine
 
-    def lint(self, data: bytes) -> list[Any]:
-        return self.engine.lint(data, self.engine.load_rules())
-
-    def fix(self, data: bytes, codes: frozenset[str]) -> tuple[bytes, list[Any]]:
-        return self.engine.fix(data, self.engine.load_rules(), codes)
+        return engine.fix(data, engine.load_rules(), codes)
 
 
 def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:

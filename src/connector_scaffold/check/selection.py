@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from connector_scaffold.codemods.lint.findings import PARSE_ERROR
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.paths import codemods_dir
 
-PARSE_ERROR = "SCF000"
 _RULE_FILE = re.compile(r"^(scf\d{3})_\w+\.py$")
 
 

@@ -18,7 +18,15 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from connector_scaffold.codemods.incremental import _cst
+from connector_scaffold.codemods.cst_helpers import (
+    base_names,
+    called_name,
+    classes,
+    decorator_names,
+    find_all,
+    method,
+    methods,
+)
 from connector_scaffold.errors import ScaffoldError
 
 # v2: an activities class and a @workflow.defn class; v3: an App subclass with @task methods.
@@ -66,7 +74,7 @@ class ClassInfo:
         return self.lines.of(self.node)
 
     def method(self, name: str) -> cst.FunctionDef | None:
-        return next((f for f in _methods(self.node) if f.name.value == name), None)
+        return method(self.node, name)
 
     def method_line(self, name: str) -> int:
         method = self.method(name)
@@ -94,7 +102,7 @@ class AppProject:
         No line numbers: the command's own edits move them, and a second run must write the same bytes.
         """
         lines = [f"pyproject.toml declares {self.sdk_requirement}"]
-        sql = [f"{c.path} {c.name}" for c in self.classes if _base_names(c.node) & set(SQL_BASES)]
+        sql = [f"{c.path} {c.name}" for c in self.classes if base_names(c.node) & set(SQL_BASES)]
         lines.append(f"SQL base classes: {', '.join(sql)}" if sql else "no SQL base class of the SDK is subclassed")
         found = (
             (self.activities, "@activity.defn methods"),
@@ -114,7 +122,7 @@ class AppProject:
             raise RuntimeError("load_project() sets the workflow (v2) or the App class (v3) of a REST app")
         run = holder.method("run")
         if run is None:
-            entries = [f for f in _methods(holder.node) if "entrypoint" in _decorators(f)]
+            entries = [f for f in methods(holder.node) if "entrypoint" in decorator_names(f)]
             if len(entries) != 1:
                 raise ScaffoldError(f"{holder.path}:{holder.line}: {holder.name} has no single run() or @entrypoint")
             run = entries[0]
@@ -136,9 +144,9 @@ def load_project(root: Path) -> AppProject:
         ClassInfo(path, node, lines)
         for path, module in modules.items()
         for lines in [_Lines(module)]
-        for node in _classes(module)
+        for node in classes(module)
     ]
-    project.kind = "SQL" if any(_base_names(c.node) & set(SQL_BASES) for c in project.classes) else "REST"
+    project.kind = "SQL" if any(base_names(c.node) & set(SQL_BASES) for c in project.classes) else "REST"
     _detect_shape(project)
     if project.shape == "v2" and project.sdk_version < V2_MIN_INCREMENTAL:
         found = ".".join(map(str, project.sdk_version))
@@ -193,14 +201,14 @@ def _parse_modules(root: Path) -> dict[str, cst.Module]:
 
 
 def _detect_shape(project: AppProject) -> None:
-    activities = [c for c in project.classes if any("defn" in d for f in _methods(c.node) for d in _decorators(f))]
+    activities = [c for c in project.classes if any("defn" in d for f in methods(c.node) for d in decorator_names(f))]
     workflows = [
-        c for c in project.classes if "workflow.defn" in _class_decorators(c.node) and c.method("get_activities")
+        c for c in project.classes if "workflow.defn" in decorator_names(c.node) and c.method("get_activities")
     ]
     apps = [
         c
         for c in project.classes
-        if any(b.endswith("App") for b in _base_names(c.node)) and any(_is_task(f) for f in _methods(c.node))
+        if any(b.endswith("App") for b in base_names(c.node)) and any(_is_task(f) for f in methods(c.node))
     ]
     if project.kind == "SQL":
         project.shape = "v3" if project.sdk_major >= 3 else "v2"
@@ -227,39 +235,13 @@ def _single(found: list[ClassInfo], what: str) -> ClassInfo:
     return found[0]
 
 
-def _classes(module: cst.Module) -> list[cst.ClassDef]:
-    return [s for s in module.body if isinstance(s, cst.ClassDef)]
-
-
-def _methods(cls: cst.ClassDef) -> list[cst.FunctionDef]:
-    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
-    return [s for s in body if isinstance(s, cst.FunctionDef)]
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    """`a.b.c` of a name, attribute chain or call (the codemods' own helper)."""
-    return _cst.dotted(node)
-
-
-def _decorators(function: cst.FunctionDef) -> list[str]:
-    return [_dotted(d.decorator) for d in function.decorators]
-
-
-def _class_decorators(cls: cst.ClassDef) -> list[str]:
-    return [_dotted(d.decorator) for d in cls.decorators]
-
-
-def _base_names(cls: cst.ClassDef) -> set[str]:
-    return {_dotted(b.value).rsplit(".", 1)[-1] for b in cls.bases}
-
-
 def _is_task(function: cst.FunctionDef) -> bool:
-    return any(d == "task" or d.endswith(".task") for d in _decorators(function))
+    return any(d == "task" or d.endswith(".task") for d in decorator_names(function))
 
 
 def task_names(cls: cst.ClassDef) -> list[str]:
     """Methods that are steps: `@activity.defn` (v2) or `@task` (v3)."""
-    return [f.name.value for f in _methods(cls) if _is_task(f) or any("defn" in d for d in _decorators(f))]
+    return [f.name.value for f in methods(cls) if _is_task(f) or any("defn" in d for d in decorator_names(f))]
 
 
 def registered_activities(workflow: ClassInfo) -> list[str]:
@@ -267,11 +249,11 @@ def registered_activities(workflow: ClassInfo) -> list[str]:
     getter = workflow.method("get_activities")
     if getter is None:
         return []
-    returned = _cst.find_all(getter, cst.Return)
+    returned = find_all(getter, cst.Return)
     lists = [r.value for r in returned if isinstance(r.value, cst.List)]
     if len(lists) != 1:
         return []
-    return [_dotted(e.value).rsplit(".", 1)[-1] for e in lists[0].elements]
+    return [called_name(e.value).rsplit(".", 1)[-1] for e in lists[0].elements]
 
 
 def module_name(path: str) -> str:

@@ -10,9 +10,18 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from connector_scaffold.codemods.incremental import _cst
+from connector_scaffold.codemods.cst_helpers import attributes_in, called_name, find_all
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.targets.atlan.project import AppProject, ClassInfo
+
+
+class AnchorNotFound(ScaffoldError):
+    """A place add-incremental edits at is missing or ambiguous in the app: nothing is written, and the message
+    names the file and line to look at and, when there is one, the option that lets the user say where."""
+
+    def __init__(self, file: str, line: int, problem: str, option: str = "") -> None:
+        super().__init__(f"{file}:{line}: {problem}")
+        self.file, self.line, self.problem, self.option = file, line, problem, option
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ def plural(word: str) -> str:
 
 def called_steps(run: cst.FunctionDef) -> list[str]:
     """Attribute names called (or handed to execute_activity_method) in the orchestrator, in order."""
-    attributes = _cst.find_all(run, cst.Attribute)
+    attributes = find_all(run, cst.Attribute)
     return list(dict.fromkeys(node.attr.value for node in attributes))
 
 
@@ -39,7 +48,7 @@ def find_anchors(
     project: AppProject, entity: str, children: list[str], list_step: str | None, detail_steps: list[str]
 ) -> Anchors:
     holder, run = project.orchestrator()
-    where = f"{holder.path}:{holder.method_line(run.name.value)}"
+    where = (holder.path, holder.method_line(run.name.value))
     steps = called_steps(run)
     listing = _pick(
         where,
@@ -59,14 +68,18 @@ def find_anchors(
     if detail_steps:
         missing = [s for s in detail_steps if s not in steps]
         if missing:
-            raise ScaffoldError(f"{where}: {run.name.value}() never calls {missing[0]}; check --detail-step")
+            raise AnchorNotFound(
+                *where, f"{run.name.value}() never calls {missing[0]}; check --detail-step", "--detail-step"
+            )
         details = tuple(detail_steps)
     else:
         details = _detail_candidates(steps, entity, children, listing)
         if not details:
-            raise ScaffoldError(
-                f"{where}: no detail step of {entity} (extract_{entity}_details, extract_individual_{plural(entity)} "
-                f"or a child's extract step) is called in {run.name.value}(); pass --detail-step NAME"
+            raise AnchorNotFound(
+                *where,
+                f"no detail step of {entity} (extract_{entity}_details, extract_individual_{plural(entity)} "
+                f"or a child's extract step) is called in {run.name.value}(); pass --detail-step NAME",
+                "--detail-step",
             )
     upload = _pick(
         where,
@@ -82,13 +95,20 @@ def find_anchors(
     return Anchors(listing, details, upload, args)
 
 
-def _pick(where: str, steps: list[str], candidates: list[str], what: str, option: str) -> str:
+def _pick(where: tuple[str, int], steps: list[str], candidates: list[str], what: str, option: str) -> str:
     found = [c for c in candidates if c in steps]
     if not found:
-        raise ScaffoldError(f"{where}: {what} ({' or '.join(candidates[:3])}) is not called here; pass {option}")
+        raise AnchorNotFound(
+            *where, f"{what} ({' or '.join(candidates[:3])}) is not called here; pass {option}", _option(option)
+        )
     if len(found) > 1 and "NAME" in option:
-        raise ScaffoldError(f"{where}: {what} is ambiguous ({', '.join(found)}); pass {option}")
+        raise AnchorNotFound(*where, f"{what} is ambiguous ({', '.join(found)}); pass {option}", _option(option))
     return found[0]
+
+
+def _option(hint: str) -> str:
+    """The option in a hint ("--list-step NAME"), "" when the hint asks for code instead ("a call to ...")."""
+    return hint.split()[0] if hint.startswith("--") else ""
 
 
 def _detail_candidates(steps: list[str], entity: str, children: list[str], listing: str) -> tuple[str, ...]:
@@ -106,12 +126,14 @@ def _detail_candidates(steps: list[str], entity: str, children: list[str], listi
     return tuple(dict.fromkeys(found))
 
 
-def _check_order(where: str, run: cst.FunctionDef, order: list[str]) -> None:
+def _check_order(where: tuple[str, int], run: cst.FunctionDef, order: list[str]) -> None:
     code = cst.Module(body=[run]).code
     positions = [code.find(f".{step}") for step in order]
     if positions != sorted(positions):
-        raise ScaffoldError(
-            f"{where}: steps do not run in the order {' -> '.join(order)}; check --list-step/--detail-step"
+        raise AnchorNotFound(
+            *where,
+            f"steps do not run in the order {' -> '.join(order)}; check --list-step/--detail-step",
+            "--list-step",
         )
 
 
@@ -149,22 +171,22 @@ def upstream_link(project: AppProject, list_step: str, detail_step: str) -> Upst
     if project.shape != "v3" or project.app is None:
         return None
     method = project.app.method(detail_step)
-    if method is None or _cst.find_all(method.body, cst.For):
+    if method is None or find_all(method.body, cst.For):
         return None
     _, run = project.orchestrator()
     listed_name = _assigned_name(run, list_step)
     detail_name = _assigned_name(run, detail_step)
-    calls = _cst.find_all(run, cst.Call, lambda c: _cst.dotted(c.func).endswith(f".{detail_step}"))
+    calls = find_all(run, cst.Call, lambda c: called_name(c.func).endswith(f".{detail_step}"))
     if not listed_name or not detail_name or len(calls) != 1:
         return None
-    for element in _cst.find_all(calls[0], cst.DictElement):
+    for element in find_all(calls[0], cst.DictElement):
         key = element.key.evaluated_value if isinstance(element.key, cst.SimpleString) else None
         if not isinstance(key, str):  # a field name, never a bytes literal
             continue
         chains = [
-            _cst.dotted(node)
-            for node in _cst.find_all(element.value, cst.Attribute)
-            if _cst.dotted(node).startswith(f"{listed_name}.")
+            called_name(node)
+            for node in find_all(element.value, cst.Attribute)
+            if called_name(node).startswith(f"{listed_name}.")
         ]
         if chains:
             listed = max(chains, key=len)
@@ -175,7 +197,7 @@ def upstream_link(project: AppProject, list_step: str, detail_step: str) -> Upst
 
 def _assigned_name(run: cst.FunctionDef, step: str) -> str:
 
-    for node in _cst.find_all(run, cst.Assign):
-        if step in _cst.attributes_in(node.value) and isinstance(node.targets[0].target, cst.Name):
+    for node in find_all(run, cst.Assign):
+        if step in attributes_in(node.value) and isinstance(node.targets[0].target, cst.Name):
             return node.targets[0].target.value
     return ""

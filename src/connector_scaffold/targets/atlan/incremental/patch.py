@@ -6,17 +6,26 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from connector_scaffold.codemods.cst_helpers import (
+    attributes_in,
+    called_name,
+    find_all,
+    find_class,
+    find_function,
+    methods,
+)
+from connector_scaffold.codemods.errors import NoLoop, NotFound
 from connector_scaffold.codemods.incremental import (
-    _cst,
     add_methods,
     contract_fields,
     detail_filter,
     imports,
     orchestration,
     register_activities,
+    splice,
 )
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.targets.atlan.incremental.anchors import Anchors, UpstreamLink, step_types
+from connector_scaffold.targets.atlan.incremental.anchors import AnchorNotFound, Anchors, UpstreamLink, step_types
 from connector_scaffold.targets.atlan.incremental.entities import EntityPlan
 from connector_scaffold.targets.atlan.project import AppProject, ClassInfo, task_names
 
@@ -40,13 +49,13 @@ class Snippets:
         return self.modules[name]
 
     def cls(self, module: str, name: str) -> cst.ClassDef:
-        found = _cst.find_class(self.modules[module], name)
+        found = find_class(self.modules[module], name)
         if found is None:
             raise RuntimeError(f"templates/incremental: snippet {module}.{name} is missing")
         return found
 
     def function(self, module: str, name: str) -> cst.FunctionDef:
-        found = _cst.find_function(self.modules[module], name)
+        found = find_function(self.modules[module], name)
         if found is None:
             raise RuntimeError(f"templates/incremental: snippet {module}.{name} is missing")
         return found
@@ -55,14 +64,13 @@ class Snippets:
         self, module: str, name: str, names: dict[str, cst.BaseExpression], options: list[cst.Arg]
     ) -> list[cst.BaseStatement]:
         """The statements of snippet function `name`, placeholders replaced, `**STEP_OPTIONS` expanded."""
-
-        return [
-            cst.ensure_type(_cst.substitute(s, names, options), cst.BaseStatement)
-            for s in _cst.body_of(self.function(module, name))
-        ]
+        statements = [splice.substitute(s, names, options) for s in splice.body_of(self.function(module, name))]
+        if not all(isinstance(s, cst.BaseStatement) for s in statements):
+            raise RuntimeError(f"templates/incremental: snippet {module}.{name} does not substitute to statements")
+        return [s for s in statements if isinstance(s, cst.BaseStatement)]
 
     def method_names(self, module: str) -> list[str]:
-        return [f.name.value for f in _cst.methods(self.cls(module, "Snippet"))]
+        return [f.name.value for f in methods(self.cls(module, "Snippet"))]
 
 
 def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippets) -> dict[str, cst.Module]:
@@ -72,15 +80,17 @@ def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippe
     def update(info: ClassInfo, change: Change, step: str | None = None) -> None:
         try:
             modules[info.path] = change(modules.get(info.path, project.modules[info.path]))
-        except LookupError as error:
-            line = info.method_line(step) if step else info.line
+        except NoLoop as error:
+            if step is None:
+                raise AnchorNotFound(info.path, info.line, str(error)) from None
             hint = (
                 "; the detail step must loop over the listed records in its own body, or pass --detail-step NAME "
                 "for the step that does"
-                if step and "no loop" in str(error)
-                else ""
             )
-            raise ScaffoldError(f"{info.path}:{line}: {error}{hint}") from None
+            raise AnchorNotFound(info.path, info.method_line(step), f"{error}{hint}", "--detail-step") from None
+        except NotFound as error:
+            line = info.method_line(step) if step else info.line
+            raise AnchorNotFound(info.path, line, str(error)) from None
 
     if project.shape == "v2":
         _patch_v2(project, plans, snippets, update)
@@ -150,7 +160,7 @@ def _check_empty_output(project: AppProject, app: ClassInfo, step: str, output_t
                 f"{info.path}:{info.line}: {info.name}.{required[0]} has no default, but when no entity changed "
                 f"{step} is skipped and its result is an empty {output_type}(); give its fields defaults"
             )
-        pending.extend(_cst.dotted(b.value).rsplit(".", 1)[-1] for b in info.node.bases)
+        pending.extend(called_name(b.value).rsplit(".", 1)[-1] for b in info.node.bases)
 
 
 def _patch_contract(project: AppProject, snippets: Snippets, update: Update) -> None:
@@ -271,27 +281,33 @@ def _placeholders(project: AppProject, run: cst.FunctionDef, anchors: Anchors) -
     if project.shape == "v3":
         return {"RUN_INPUT": cst.Name(run.params.params[1].name.value)}
 
-    for node in _cst.find_all(run, cst.Assign) + _cst.find_all(run, cst.AnnAssign):
+    for node in find_all(run, cst.Assign) + find_all(run, cst.AnnAssign):
         value = node.value
-        if value is None or anchors.args_step not in _cst.attributes_in(value):
+        if value is None or anchors.args_step not in attributes_in(value):
             continue
         target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
-        calls = _cst.find_all(value, cst.Call, lambda c: _cst.dotted(c.func).endswith(".execute_activity_method"))
+        calls = find_all(value, cst.Call, lambda c: called_name(c.func).endswith(".execute_activity_method"))
         step = calls[0].args[0].value if calls and calls[0].args else None
         if isinstance(target, cst.Name) and isinstance(step, cst.Attribute):
             return {"WORKFLOW_ARGS": target, "ACTIVITIES": step.value}
-    raise LookupError(f"the result of {anchors.args_step} is not assigned to a name in run()")
+    raise NotFound(f"the result of {anchors.args_step} is not assigned to a name in run()")
+
+
+def _holder(module: cst.Module, holder: ClassInfo) -> cst.ClassDef:
+    """The orchestrating class in the module as patched so far (earlier changes may have replaced its node)."""
+    cls = find_class(module, holder.name)
+    if cls is None:
+        raise RuntimeError(f"{holder.name} vanished from {holder.path} while patching")
+    return cls
 
 
 def _current_run(module: cst.Module, holder: ClassInfo, run: cst.FunctionDef) -> cst.FunctionDef:
-
-    cls = _cst.find_class(module, holder.name)
-    return next(f for f in _cst.methods(cls) if f.name.value == run.name.value)
+    cls = _holder(module, holder)
+    return next(f for f in methods(cls) if f.name.value == run.name.value)
 
 
 def _replace_run(module: cst.Module, holder: ClassInfo, run: cst.FunctionDef) -> cst.Module:
-
-    cls = _cst.find_class(module, holder.name)
+    cls = _holder(module, holder)
     body = [run if isinstance(s, cst.FunctionDef) and s.name.value == run.name.value else s for s in cls.body.body]
     new_cls = cls.with_changes(body=cls.body.with_changes(body=body))
     return module.with_changes(body=[new_cls if s is cls else s for s in module.body])
