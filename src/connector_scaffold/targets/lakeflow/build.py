@@ -17,13 +17,20 @@ from connector_scaffold.targets.lakeflow.checkout import MERGE_SCRIPT, PACKAGE, 
 TEMPLATE = "lakeflow-source"
 
 
-def render_source(root: Path, source_name: str, spec: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Every file of the source, formatted by ruff with the checkout's own settings (line length 100)."""
+def render_source(
+    root: Path,
+    source_name: str,
+    spec: dict[str, Any],
+    tables: list[dict[str, Any]],
+    template_root: Path | None = None,
+) -> dict[str, bytes]:
+    """Every file of the source, formatted by ruff with the checkout's own settings (line length 100);
+    `template_root`: another release of the template (`scaffold update`)."""
     from connector_scaffold.formatting import format_like
     from connector_scaffold.render import render_template
 
     answers = {"source_name": source_name, "spec": spec, "tables": tables}
-    return format_like(root, render_template(TEMPLATE, answers, ruff_format=False))
+    return format_like(root, render_template(TEMPLATE, answers, ruff_format=False, source=template_root))
 
 
 def merged_source(root: Path, layout: SourceLayout, files: dict[str, bytes]) -> bytes | None:
