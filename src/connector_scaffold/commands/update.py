@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from connector_scaffold.changeset import ChangeSet
+from connector_scaffold.changeset import ChangeSet, Status
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.merge import FileMerge, Outcome, merge_trees
 from connector_scaffold.pipeline import Echo, show_or_apply
@@ -143,15 +143,17 @@ def report(result: UpdatePlan, written: list[str] | None) -> list[str]:
         Outcome.kept: "kept",
         Outcome.conflict: "conflict",
     }
+    created = set(result.changes.by_status(Status.create))
     for merge in result.merges:
         verb = verbs.get(merge.outcome)
         if verb is None or (
             merge.outcome in (Outcome.take, Outcome.merged, Outcome.delete) and merge.path not in pending
         ):
             continue
-        created = merge.outcome == Outcome.take and not (result.project.root / merge.path).exists()
+        if merge.path in created:
+            verb = "created"
         reason = f": {merge.reason}" if merge.reason else (" (your edits kept)" if verb == "merged" else "")
-        lines.append(f"  {'created' if created and written is None else verb:<8}  {merge.path}{reason}")
+        lines.append(f"  {verb:<8}  {merge.path}{reason}")
     if written is not None and result.having(Outcome.conflict):
         lines.append("next: resolve each conflict (search for '<<<<<<<' or read the .rej files), run the tests, commit")
     elif written is not None:
