@@ -21,6 +21,7 @@ import yaml
 from connector_scaffold import paths, releases
 from connector_scaffold.commands.update import UpdateRequest, run
 from connector_scaffold.render import render_template
+from connector_scaffold.spec import load_spec
 from connector_scaffold.spec_sources import resolve_spec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,7 +100,7 @@ def stripe_answers(auth: dict[str, object] | None = None) -> dict[str, object]:
     spec = resolve_spec("stripe").spec.model_dump(mode="json")
     if auth is not None:
         spec["auth"] = auth
-    return {"source_name": "stripe", "spec": spec}
+    return load_spec(spec).to_answers()
 
 
 def generate(pair: Pair, app: Path, answers: dict[str, object]) -> Path:
