@@ -30,8 +30,8 @@ def test_updated_app_passes_its_own_suite(pair, tmp_path, sdk3_venv, kind):
     again, out, _ = update(pair, app)
     assert again == 0 and out[-1] == "already up to date: nothing to do"
     assert tree(app) == after
-    passed, summary = run_app_suite(sdk3_venv, app)
     if kind == "d":
-        incremental = run_app_suite(sdk3_venv, app)[0]
-        assert (app / "tests/unit/test_incremental_scenarios.py").is_file() and incremental == passed
+        # Its suite below includes the incremental tests add-incremental wrote: they must still be there.
+        assert (app / "tests/unit/test_incremental_scenarios.py").is_file()
+    passed, summary = run_app_suite(sdk3_venv, app)
     assert passed > 0, summary
