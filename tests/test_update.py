@@ -154,7 +154,7 @@ def test_dry_run_prints_the_diff_and_conflicts_and_writes_nothing(pair, tmp_path
     code, out, err = update(pair, app, dry_run=True)
     assert code == 1 and "would have 1 conflict" in err[0]
     assert tree(app) == before
-    assert "+The tests run offline, in seconds: a local simulator" not in out, "a conflict is listed, not diffed"
+    assert "+<<<<<<< before updating" in out and "+>>>>>>> after updating" in out, "the diff shows the markers"
     assert '-    "tenacity>=9.0,<10",' in out and '+    "tenacity>=9.1,<10",' in out
     assert any(line.startswith("  conflict  README.md") for line in out)
 
@@ -258,3 +258,30 @@ def test_lakeflow_source_keeps_edits_and_its_tables(tmp_path, monkeypatch):
     assert "already up to date" in done.output and tree(checkout) == before
     check = scaffold("update", "--check")
     assert check.exit_code == 0, check.output
+
+
+def test_lakeflow_source_from_release_0_1_0_gets_the_new_answers_and_keeps_edits(tmp_path, monkeypatch):
+    import yaml
+
+    from connector_scaffold.targets.lakeflow.build import render_source
+    from tests.lakeflow_helpers import new_checkout, scaffold
+
+    checkout = new_checkout(tmp_path / "checkout")
+    monkeypatch.chdir(checkout)
+    assert scaffold("new-connector", "stripe", "--target", "lakeflow", "--defaults").exit_code == 0
+    folder = checkout / "src/databricks/labs/community_connector/sources/stripe"
+    stored = yaml.safe_load((folder / ".copier-answers.yml").read_text())
+    with template_root("lakeflow-source", fingerprint_=None, version=None) as old:
+        write_tree(checkout, render_source(checkout, "stripe", stored["spec"], stored["tables"], old))
+    assert "_scaffold_version" not in (folder / ".copier-answers.yml").read_text()
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text() + "\nOur notes.\n")
+    git(checkout, "init", "-q")
+    commit(checkout, "a 0.1.0 source, edited")
+    before = tree(checkout)
+    done = scaffold("update")
+    assert done.exit_code == 0, done.output
+    after = tree(checkout)
+    answers = "src/databricks/labs/community_connector/sources/stripe/.copier-answers.yml"
+    assert {path for path in after if after[path] != before.get(path)} == {answers}
+    assert b"_scaffold_fingerprint" in after[answers] and readme.read_text().endswith("\nOur notes.\n")
