@@ -84,7 +84,15 @@ def test_force_replaces_only_template_files(cli, tmp_path):
     before = tree_bytes(app)
     result = cli("new-connector", "stripe", "--force", "--dry-run")
     assert "update     README.md" in result.output and "identical  main.py" in result.output
+    assert "-edited" in result.output, "a forced dry run shows what it would overwrite"
     assert tree_bytes(app) == before
+    # Outside git (or with uncommitted edits) the overwrite could not be undone: refused, pointing to update.
+    refused = cli("new-connector", "stripe", "--force")
+    assert refused.exit_code == 2 and "scaffold update" in refused.output
+    assert tree_bytes(app) == before
+    subprocess.run(["git", "init", "-q"], cwd=app, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=app, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "app"], cwd=app, check=True)
     assert cli("new-connector", "stripe", "--force").exit_code == 0
     assert (app / "notes.txt").read_text() == "mine"
     assert (app / "README.md").read_text() != "edited"

@@ -246,6 +246,42 @@ def add_incremental(entity: str, children: str, detail_steps: tuple[str, ...], *
     )
 
 
+@main.command(
+    "update",
+    epilog="""\b
+Examples:
+  scaffold update                          # in the app (or the Lakeflow source folder)
+  scaffold update --dry-run                # the full diff and the conflicts; nothing written
+  scaffold update --path ../atlan-acme-app --conflict rej
+  scaffold update --data-file auth.yml     # change answers too, e.g. auth: {type: bearer}
+  scaffold update --check                  # drift report for CI and pre-commit; exit 1 when behind""",
+)
+@click.option("--path", "path", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help="App root.")
+@click.option("--to", metavar="VERSION", help="Update to this release's template [default: the installed one].")
+@click.option("--dry-run", is_flag=True, help="Print the unified diff and the conflicts; write nothing.")
+@click.option(
+    "--conflict",
+    type=click.Choice(["inline", "rej"]),
+    default="inline",
+    show_default=True,
+    help="Conflicts as markers in the file, or the user's file kept and the template's change in FILE.rej.",
+)
+@click.option("--allow-dirty", is_flag=True, help="Run on a tree with uncommitted changes (or outside git).")
+@click.option("--check", is_flag=True, help="Exit 1 with a short report when behind the template or hand-edited.")
+@click.option("--data-file", type=click.Path(path_type=Path), help="Spec fields that replace the stored ones.")
+def update(**kw: Any) -> None:
+    """Merge a newer template into an app or source this tool generated, keeping every edit of yours.
+
+    \b
+    A three-way merge of the old template, the new one (both with your answers and recorded
+    add-incremental / add-table replayed) and your tree. Exit 0 done, 1 conflicts (listed,
+    never resolved for you), 2 bad usage.
+    """
+    from connector_scaffold.commands.update import UpdateRequest, run
+
+    _execute(lambda out, err: run(UpdateRequest(**kw), out, err))
+
+
 def _check_options(command: Any) -> Any:
     """The argument and options `check` and `fix` share."""
     shared = (

@@ -15,21 +15,29 @@ from connector_scaffold.formatting import format_python
 from connector_scaffold.paths import template
 
 
-def render_template(name: str, answers: dict[str, Any], *, ruff_format: bool = True) -> dict[str, bytes]:
+def render_template(
+    name: str, answers: dict[str, Any], *, ruff_format: bool = True, source: Path | None = None
+) -> dict[str, bytes]:
     """Render template `name` with `answers`; return {relative posix path: bytes}, formatted by ruff.
 
     `ruff_format=False` leaves the formatting to the caller, e.g. `format_like` with the target project's config.
+    `source` renders another release of the template (`scaffold update`'s old side) instead of the installed one.
+    Every render is stamped with the template's release and fingerprint, which the answers files record.
     """
     from copier import run_copy
     from copier.errors import CopierError
+
+    from connector_scaffold.releases import stamp
+
+    root = source or template(name)
 
     with tempfile.TemporaryDirectory(prefix="scaffold-render-") as scratch:
         out = Path(scratch) / "out"
         try:
             run_copy(
-                str(template(name)),
+                str(root),
                 out,
-                data=answers,
+                data={**answers, **stamp(root)},
                 defaults=True,
                 overwrite=True,
                 quiet=True,

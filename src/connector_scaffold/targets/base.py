@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from connector_scaffold.changeset import ChangeSet
@@ -60,6 +60,20 @@ class NewConnectorPlan:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class GeneratedProject:
+    """An app or source this tool generated, as `scaffold update` finds it: where the template renders and what
+    its answers file recorded."""
+
+    root: Path  # the folder the template's paths are relative to (Atlan: the app; Lakeflow: the checkout)
+    template: str
+    answers_path: str  # the answers file, relative to root
+    answers: dict[str, Any]  # the stored answers, without the `_scaffold_*` stamp
+    version: str | None  # the release that rendered it (None: written before answers recorded it)
+    fingerprint: str | None
+    label: str  # how the report names it
+
+
 class Target(Protocol):
     """One kind of connector `new-connector` writes. Adding one: a template folder and a module with a Target."""
 
@@ -79,4 +93,26 @@ class Target(Protocol):
 
     def report(self, plan: NewConnectorPlan, written: list[str]) -> list[str]:
         """The lines printed after `written` (the paths actually written) were written."""
+        ...
+
+    # ---- `scaffold update` -------------------------------------------------------------------------------------
+
+    def find_project(self, path: Path) -> GeneratedProject | None:
+        """The project of this target at or above `path` (or the one `path` names), or None when there is none."""
+        ...
+
+    def upgraded_answers(self, project: GeneratedProject, overrides: dict[str, Any]) -> dict[str, Any]:
+        """The answers the newer template renders with: the stored ones, validated by today's spec model, with
+        `overrides` (spec fields) replacing the stored fields of the same name. Raises ScaffoldError."""
+        ...
+
+    def render_project(
+        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path
+    ) -> dict[str, bytes]:
+        """Every file this tool would have written for `answers` with the template at `template_root`, with the
+        codemods the project recorded (add-incremental, add-table) replayed: {path relative to root: bytes}."""
+        ...
+
+    def generated_only(self, project: GeneratedProject) -> tuple[str, ...]:
+        """Glob patterns (relative to root) of the files nobody should edit by hand: `update --check` flags edits."""
         ...

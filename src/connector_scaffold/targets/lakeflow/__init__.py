@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from connector_scaffold.targets.base import NewConnectorPlan, NewConnectorRequest, TargetOption
+from connector_scaffold.targets.base import GeneratedProject, NewConnectorPlan, NewConnectorRequest, TargetOption
 
 OPTIONS = (
     TargetOption("--table", "tables", "TABLE", "a table to generate (repeatable)."),
@@ -26,3 +28,26 @@ class LakeflowTarget:
         from connector_scaffold.targets.lakeflow.new_source import report
 
         return report(plan, written)
+
+    # `scaffold update` (targets/lakeflow/regenerate.py)
+    def find_project(self, path: Path) -> GeneratedProject | None:
+        from connector_scaffold.targets.lakeflow.regenerate import find_project
+
+        return find_project(path)
+
+    def upgraded_answers(self, project: GeneratedProject, overrides: dict[str, Any]) -> dict[str, Any]:
+        from connector_scaffold.targets.lakeflow.regenerate import upgraded_answers
+
+        return upgraded_answers(project, overrides)
+
+    def render_project(
+        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path
+    ) -> dict[str, bytes]:
+        from connector_scaffold.targets.lakeflow.regenerate import render_project
+
+        return render_project(project, answers, template_root)
+
+    def generated_only(self, project: GeneratedProject) -> tuple[str, ...]:
+        from connector_scaffold.targets.lakeflow.regenerate import generated_only
+
+        return generated_only(project)

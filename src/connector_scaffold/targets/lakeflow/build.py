@@ -18,15 +18,34 @@ from connector_scaffold.targets.lakeflow.tables import Table
 TEMPLATE = "lakeflow-source"
 
 
-def render_source(root: Path, source_name: str, spec: dict[str, Any], tables: list[Table]) -> dict[str, bytes]:
+def render_source(
+    root: Path,
+    source_name: str,
+    spec: dict[str, Any],
+    tables: list[Table],
+    template_root: Path | None = None,
+) -> dict[str, bytes]:
     """Every file of the source, formatted by ruff with the checkout's own settings (line length 100).
 
-    `spec` is the spec as JSON with its entities' fields completed (tables.with_complete_fields)."""
+    `spec` is the spec as JSON with its entities' fields completed (tables.with_complete_fields); `template_root`:
+    another release of the template (`scaffold update`)."""
     from connector_scaffold.formatting import format_like
     from connector_scaffold.render import render_template
 
-    answers = {"source_name": source_name, "spec": spec, "tables": [t.context() for t in tables]}
-    return format_like(root, render_template(TEMPLATE, answers, ruff_format=False))
+    joined = _takes_joined_tables(template_root)
+    context = [t.context() if joined else t.plan.model_dump() for t in tables]
+    answers = {"source_name": source_name, "spec": spec, "tables": context}
+    return format_like(root, render_template(TEMPLATE, answers, ruff_format=False, source=template_root))
+
+
+def _takes_joined_tables(template_root: Path | None) -> bool:
+    """Releases up to 0.1.0 take each table as its stored plan and look its entity up themselves; later ones take
+    it joined (Table.context()) and store its `stored` part. Each release is rendered with the answers it expects,
+    so `scaffold update`'s old render is byte-for-byte what that release wrote."""
+    if template_root is None:
+        return True
+    answers = next(template_root.glob("template/**/.copier-answers.yml.jinja"), None)
+    return answers is None or 'attribute="stored"' in answers.read_text(encoding="utf-8")
 
 
 def merged_source(root: Path, layout: SourceLayout, files: dict[str, bytes]) -> bytes | None:

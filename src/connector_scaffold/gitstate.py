@@ -1,0 +1,22 @@
+"""What git says about a tree: the commands that overwrite a user's files ask it first."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def uncommitted(root: Path) -> list[str] | None:
+    """Tracked files with uncommitted changes under root, or None when root is not in git.
+
+    Untracked files are not counted: the merge itself never overwrites one (it is a conflict)."""
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return None
+    return [line[3:] for line in done.stdout.splitlines() if line.strip()]
