@@ -22,6 +22,11 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
+def lines(result):
+    """The finding lines of a text run, without its closing summary."""
+    return [line for line in result.output.splitlines() if not line.startswith(("Found ", "All checks passed!"))]
+
+
 def test_findings_print_like_ruff_and_exit_1(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL, "app/clean.py": "x = 1\n"})
     result = cli("check")
@@ -31,13 +36,14 @@ def test_findings_print_like_ruff_and_exit_1(cli, tmp_path):
         "add force_full_extraction: bool = False",
         "app/models.py:2:33: SCF001 [*] incremental flag must default to False",
         "app/run.py:1:9: SCF016 eval/exec; parse data with json or ast.literal_eval instead",
+        "Found 3 findings (2 fixable with `scaffold fix`; marked [*]).",
     ]
 
 
-def test_clean_tree_exits_0_silently(cli, tmp_path):
+def test_clean_tree_exits_0_and_says_so(cli, tmp_path):
     write(tmp_path, {"app/clean.py": "x = 1\n"})
     result = cli("check", "app")
-    assert (result.exit_code, result.output) == (0, "")
+    assert (result.exit_code, result.output) == (0, "All checks passed!\n")
 
 
 def test_json_format(cli, tmp_path):
@@ -58,15 +64,15 @@ def test_json_format(cli, tmp_path):
 
 def test_select_and_ignore_take_codes_and_prefixes(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL})
-    assert {line.split()[1] for line in cli("check", "--select", "SCF001").output.splitlines()} == {"SCF001"}
+    assert {line.split()[1] for line in lines(cli("check", "--select", "SCF001"))} == {"SCF001"}
     assert {
-        line.split()[1] for line in cli("check", "--select", "SCF00", "--select", "SCF016").output.splitlines()
+        line.split()[1] for line in lines(cli("check", "--select", "SCF00", "--select", "SCF016"))
     } == {
         "SCF001",
         "SCF002",
         "SCF016",
     }
-    assert {line.split()[1] for line in cli("check", "--ignore", "SCF001,SCF002").output.splitlines()} == {"SCF016"}
+    assert {line.split()[1] for line in lines(cli("check", "--ignore", "SCF001,SCF002"))} == {"SCF016"}
     assert cli("check", "--ignore", "SCF0").exit_code == 0
 
 
@@ -101,12 +107,12 @@ def test_pyproject_configuration(cli, tmp_path):
         },
     )
     result = cli("check")
-    assert result.output.splitlines() == ["app/models.py:2:33: SCF001 [*] incremental flag must default to False"]
+    assert lines(result) == ["app/models.py:2:33: SCF001 [*] incremental flag must default to False"]
     # An excluded file stays excluded when named, as pre-commit names every staged file.
     assert cli("check", "app/legacy/old.py").exit_code == 0
     write(tmp_path, {"pyproject.toml": '[tool.scaffold]\nselect = ["SCF016"]\n'})
-    assert {line.split()[1] for line in cli("check").output.splitlines()} == {"SCF016"}
-    assert cli("check", "--select", "SCF001").output.splitlines()[0].split()[1] == "SCF001"
+    assert {line.split()[1] for line in lines(cli("check"))} == {"SCF016"}
+    assert lines(cli("check", "--select", "SCF001"))[0].split()[1] == "SCF001"
 
 
 @pytest.mark.parametrize(
@@ -174,7 +180,7 @@ def test_diff_shows_fixes_without_writing(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL})
     result = cli("check", "--diff")
     assert result.exit_code == 1
-    assert result.output.splitlines() == [
+    assert lines(result) == [
         "--- a/app/models.py",
         "+++ b/app/models.py",
         "@@ -1,2 +1,3 @@",
@@ -193,7 +199,7 @@ def test_default_path_skips_virtualenvs_build_output_and_caches(cli, tmp_path):
     write(tmp_path, {name: EVAL for name in [*skipped, "app/run.py"]})
     (tmp_path / "env/pyvenv.cfg").write_text("home = /usr/bin\n")
     result = cli("check")
-    assert [line.split(":")[0] for line in result.output.splitlines()] == ["app/run.py"]
+    assert [line.split(":")[0] for line in lines(result)] == ["app/run.py"]
     # A folder named on the command line is searched even when its name is a skipped one.
     assert cli("check", "build").output.startswith("build/lib/x.py:1:9: SCF016")
 
@@ -207,7 +213,7 @@ def test_git_ignored_folders_are_skipped(cli, tmp_path):
     subprocess.run(["git", "add", "gone.py"], cwd=tmp_path, check=True)
     (tmp_path / "gone.py").unlink()
     result = cli("check")
-    assert [line.split(":")[0] for line in result.output.splitlines()] == ["app/run.py", "app/tracked.py"]
+    assert [line.split(":")[0] for line in lines(result)] == ["app/run.py", "app/tracked.py"]
 
 
 def test_paths_outside_the_working_directory_print_absolute(cli, tmp_path, monkeypatch):
