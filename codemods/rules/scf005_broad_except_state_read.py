@@ -172,10 +172,6 @@ def _names_state(call: cst.Call) -> bool:
         node = pending.pop()
         text = ""
         if isinstance(node, cst.Name | cst.SimpleString | cst.FormattedStringText):
-            isinstance(node, cst.Name)
-            or isinstance(node, cst.SimpleString)
-            or isinstance(node, cst.FormattedStringText)
-        ):
             text = node.value
         if text and any(word in text.lower() for word in _STATE_WORDS):
             return True
