@@ -65,9 +65,7 @@ def test_json_format(cli, tmp_path):
 def test_select_and_ignore_take_codes_and_prefixes(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL})
     assert {line.split()[1] for line in lines(cli("check", "--select", "SCF001"))} == {"SCF001"}
-    assert {
-        line.split()[1] for line in lines(cli("check", "--select", "SCF00", "--select", "SCF016"))
-    } == {
+    assert {line.split()[1] for line in lines(cli("check", "--select", "SCF00", "--select", "SCF016"))} == {
         "SCF001",
         "SCF002",
         "SCF016",
@@ -223,3 +221,69 @@ def test_paths_outside_the_working_directory_print_absolute(cli, tmp_path, monke
     monkeypatch.chdir(tmp_path / "here")
     result = cli("check", str(elsewhere))
     assert result.output.startswith(f"{elsewhere.resolve()}/run.py:1:9: SCF016")
+
+
+def test_each_file_takes_its_nearest_config_whatever_the_argument_order(cli, tmp_path):
+    write(
+        tmp_path,
+        {
+            "a/pyproject.toml": '[tool.scaffold]\nignore = ["SCF016"]\n',
+            "a/run.py": EVAL,
+            "b/pyproject.toml": "[project]\nname = 'b'\n",
+            "b/run.py": EVAL,
+        },
+    )
+    for order in (("a", "b"), ("b", "a")):
+        assert [line.split(":")[0] for line in lines(cli("check", *order))] == ["b/run.py"]
+
+
+def test_gitwildmatch_globs_and_select_over_config_ignore(cli, tmp_path):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[tool.scaffold]\nignore = ["SCF015"]\nper-file-ignores = { "**/scripts/**" = ["SCF001", "SCF002"] }\n'
+            ),
+            "scripts/models.py": MODEL,
+            "app/load.py": "import yaml\ndata = yaml.load(text)\n",
+        },
+    )
+    assert cli("check").output == "All checks passed!\n"
+    assert [line.split()[1] for line in lines(cli("check", "--select", "SCF015"))] == ["SCF015"]
+
+
+def test_empty_select_and_unknown_config_code_are_errors(cli, tmp_path):
+    write(tmp_path, {"run.py": EVAL})
+    empty = cli("check", "--select", "")
+    assert (empty.exit_code, "--select: no rule code given" in empty.output) == (2, True)
+    write(tmp_path, {"pyproject.toml": '[tool.scaffold]\nignore = ["SCF999"]\n'})
+    bad = cli("check")
+    assert bad.exit_code == 2
+    assert "pyproject.toml: [tool.scaffold] ignore: unknown rule code 'SCF999'" in bad.output
+
+
+def test_ignore_comments_are_case_insensitive_and_file_wide(cli, tmp_path):
+    write(
+        tmp_path,
+        {"a.py": "x = eval(y)  # scaffold: ignore[scf016]\n", "b.py": "# scaffold: ignore-file[SCF016]\n" + EVAL},
+    )
+    assert cli("check").output == "All checks passed!\n"
+
+
+def test_syntax_error_is_reported_where_python_reports_it(cli, tmp_path):
+    write(tmp_path, {"broken.py": "import os\n\n\ndef f(:\n    pass\nx = 1\n"})
+    assert lines(cli("check"))[0] == "broken.py:4:7: SCF000 could not parse: invalid syntax"
+
+
+def test_production_rules_are_quiet_in_tests_unless_asked(cli, tmp_path):
+    write(tmp_path, {"tests/e2e/test_api.py": 'import requests\nrequests.get("http://m")\n', "tests/models.py": MODEL})
+    assert {line.split()[1] for line in lines(cli("check"))} == {"SCF001", "SCF002"}
+    assert {line.split()[1] for line in lines(cli("check", "--include-tests"))} == {"SCF001", "SCF002", "SCF009"}
+
+
+def test_diff_as_json(cli, tmp_path):
+    write(tmp_path, {"app/models.py": MODEL})
+    result = cli("check", "--diff", "--output-format", "json")
+    assert result.exit_code == 1
+    [entry] = json.loads(result.output)
+    assert entry["path"] == "app/models.py" and "+    force_full_extraction: bool = False" in entry["diff"]
