@@ -22,6 +22,11 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
+def lines(result):
+    """The finding lines of a text run, without its closing summary."""
+    return [line for line in result.output.splitlines() if not line.startswith(("Found ", "All checks passed!"))]
+
+
 def test_findings_print_like_ruff_and_exit_1(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL, "app/clean.py": "x = 1\n"})
     result = cli("check")
@@ -31,13 +36,14 @@ def test_findings_print_like_ruff_and_exit_1(cli, tmp_path):
         "add force_full_extraction: bool = False",
         "app/models.py:2:33: SCF001 [*] incremental flag must default to False",
         "app/run.py:1:9: SCF016 eval/exec; parse data with json or ast.literal_eval instead",
+        "Found 3 findings (2 fixable with `scaffold fix`; marked [*]).",
     ]
 
 
-def test_clean_tree_exits_0_silently(cli, tmp_path):
+def test_clean_tree_exits_0_and_says_so(cli, tmp_path):
     write(tmp_path, {"app/clean.py": "x = 1\n"})
     result = cli("check", "app")
-    assert (result.exit_code, result.output) == (0, "")
+    assert (result.exit_code, result.output) == (0, "All checks passed!\n")
 
 
 def test_json_format(cli, tmp_path):
@@ -58,15 +64,13 @@ def test_json_format(cli, tmp_path):
 
 def test_select_and_ignore_take_codes_and_prefixes(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL})
-    assert {line.split()[1] for line in cli("check", "--select", "SCF001").output.splitlines()} == {"SCF001"}
-    assert {
-        line.split()[1] for line in cli("check", "--select", "SCF00", "--select", "SCF016").output.splitlines()
-    } == {
+    assert {line.split()[1] for line in lines(cli("check", "--select", "SCF001"))} == {"SCF001"}
+    assert {line.split()[1] for line in lines(cli("check", "--select", "SCF00", "--select", "SCF016"))} == {
         "SCF001",
         "SCF002",
         "SCF016",
     }
-    assert {line.split()[1] for line in cli("check", "--ignore", "SCF001,SCF002").output.splitlines()} == {"SCF016"}
+    assert {line.split()[1] for line in lines(cli("check", "--ignore", "SCF001,SCF002"))} == {"SCF016"}
     assert cli("check", "--ignore", "SCF0").exit_code == 0
 
 
@@ -101,12 +105,12 @@ def test_pyproject_configuration(cli, tmp_path):
         },
     )
     result = cli("check")
-    assert result.output.splitlines() == ["app/models.py:2:33: SCF001 [*] incremental flag must default to False"]
+    assert lines(result) == ["app/models.py:2:33: SCF001 [*] incremental flag must default to False"]
     # An excluded file stays excluded when named, as pre-commit names every staged file.
     assert cli("check", "app/legacy/old.py").exit_code == 0
     write(tmp_path, {"pyproject.toml": '[tool.scaffold]\nselect = ["SCF016"]\n'})
-    assert {line.split()[1] for line in cli("check").output.splitlines()} == {"SCF016"}
-    assert cli("check", "--select", "SCF001").output.splitlines()[0].split()[1] == "SCF001"
+    assert {line.split()[1] for line in lines(cli("check"))} == {"SCF016"}
+    assert lines(cli("check", "--select", "SCF001"))[0].split()[1] == "SCF001"
 
 
 @pytest.mark.parametrize(
@@ -174,7 +178,7 @@ def test_diff_shows_fixes_without_writing(cli, tmp_path):
     write(tmp_path, {"app/models.py": MODEL, "app/run.py": EVAL})
     result = cli("check", "--diff")
     assert result.exit_code == 1
-    assert result.output.splitlines() == [
+    assert lines(result) == [
         "--- a/app/models.py",
         "+++ b/app/models.py",
         "@@ -1,2 +1,3 @@",
@@ -193,7 +197,7 @@ def test_default_path_skips_virtualenvs_build_output_and_caches(cli, tmp_path):
     write(tmp_path, {name: EVAL for name in [*skipped, "app/run.py"]})
     (tmp_path / "env/pyvenv.cfg").write_text("home = /usr/bin\n")
     result = cli("check")
-    assert [line.split(":")[0] for line in result.output.splitlines()] == ["app/run.py"]
+    assert [line.split(":")[0] for line in lines(result)] == ["app/run.py"]
     # A folder named on the command line is searched even when its name is a skipped one.
     assert cli("check", "build").output.startswith("build/lib/x.py:1:9: SCF016")
 
@@ -207,7 +211,7 @@ def test_git_ignored_folders_are_skipped(cli, tmp_path):
     subprocess.run(["git", "add", "gone.py"], cwd=tmp_path, check=True)
     (tmp_path / "gone.py").unlink()
     result = cli("check")
-    assert [line.split(":")[0] for line in result.output.splitlines()] == ["app/run.py", "app/tracked.py"]
+    assert [line.split(":")[0] for line in lines(result)] == ["app/run.py", "app/tracked.py"]
 
 
 def test_paths_outside_the_working_directory_print_absolute(cli, tmp_path, monkeypatch):
@@ -217,3 +221,69 @@ def test_paths_outside_the_working_directory_print_absolute(cli, tmp_path, monke
     monkeypatch.chdir(tmp_path / "here")
     result = cli("check", str(elsewhere))
     assert result.output.startswith(f"{elsewhere.resolve()}/run.py:1:9: SCF016")
+
+
+def test_each_file_takes_its_nearest_config_whatever_the_argument_order(cli, tmp_path):
+    write(
+        tmp_path,
+        {
+            "a/pyproject.toml": '[tool.scaffold]\nignore = ["SCF016"]\n',
+            "a/run.py": EVAL,
+            "b/pyproject.toml": "[project]\nname = 'b'\n",
+            "b/run.py": EVAL,
+        },
+    )
+    for order in (("a", "b"), ("b", "a")):
+        assert [line.split(":")[0] for line in lines(cli("check", *order))] == ["b/run.py"]
+
+
+def test_gitwildmatch_globs_and_select_over_config_ignore(cli, tmp_path):
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[tool.scaffold]\nignore = ["SCF015"]\nper-file-ignores = { "**/scripts/**" = ["SCF001", "SCF002"] }\n'
+            ),
+            "scripts/models.py": MODEL,
+            "app/load.py": "import yaml\ndata = yaml.load(text)\n",
+        },
+    )
+    assert cli("check").output == "All checks passed!\n"
+    assert [line.split()[1] for line in lines(cli("check", "--select", "SCF015"))] == ["SCF015"]
+
+
+def test_empty_select_and_unknown_config_code_are_errors(cli, tmp_path):
+    write(tmp_path, {"run.py": EVAL})
+    empty = cli("check", "--select", "")
+    assert (empty.exit_code, "--select: no rule code given" in empty.output) == (2, True)
+    write(tmp_path, {"pyproject.toml": '[tool.scaffold]\nignore = ["SCF999"]\n'})
+    bad = cli("check")
+    assert bad.exit_code == 2
+    assert "pyproject.toml: [tool.scaffold] ignore: unknown rule code 'SCF999'" in bad.output
+
+
+def test_ignore_comments_are_case_insensitive_and_file_wide(cli, tmp_path):
+    write(
+        tmp_path,
+        {"a.py": "x = eval(y)  # scaffold: ignore[scf016]\n", "b.py": "# scaffold: ignore-file[SCF016]\n" + EVAL},
+    )
+    assert cli("check").output == "All checks passed!\n"
+
+
+def test_syntax_error_is_reported_where_python_reports_it(cli, tmp_path):
+    write(tmp_path, {"broken.py": "import os\n\n\ndef f(:\n    pass\nx = 1\n"})
+    assert lines(cli("check"))[0] == "broken.py:4:7: SCF000 could not parse: invalid syntax"
+
+
+def test_production_rules_are_quiet_in_tests_unless_asked(cli, tmp_path):
+    write(tmp_path, {"tests/e2e/test_api.py": 'import requests\nrequests.get("http://m")\n', "tests/models.py": MODEL})
+    assert {line.split()[1] for line in lines(cli("check"))} == {"SCF001", "SCF002"}
+    assert {line.split()[1] for line in lines(cli("check", "--include-tests"))} == {"SCF001", "SCF002", "SCF009"}
+
+
+def test_diff_as_json(cli, tmp_path):
+    write(tmp_path, {"app/models.py": MODEL})
+    result = cli("check", "--diff", "--output-format", "json")
+    assert result.exit_code == 1
+    [entry] = json.loads(result.output)
+    assert entry["path"] == "app/models.py" and "+    force_full_extraction: bool = False" in entry["diff"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import libcst as cst
 
 from ..rules import RULES
-from .findings import PARSE_ERROR, Finding, suppressed
+from .findings import PARSE_ERROR, Finding, file_ignores, silenced_by_file, suppressed
 from .positions import spans
 from .rule import LintRule, Report
 from .walk import handler_tables, walk
@@ -42,10 +43,29 @@ def parse(source: bytes) -> cst.Module | Finding:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
+        found = _python_syntax_error(source)
+        if found is not None:
+            return found
         return Finding(error.editor_line, error.editor_column, PARSE_ERROR, f"could not parse: {error.message}")
     except _UNPARSABLE as error:
+        found = _python_syntax_error(source)
+        if found is not None:
+            return found
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return Finding(1, 1, PARSE_ERROR, f"could not parse: {reason}")
+
+
+def _python_syntax_error(source: bytes) -> Finding | None:
+    """CPython's own syntax error, where it is: libcst's parser reports the token after a missing one (a line or
+    more below the mistake), and its message lists expected tokens instead of saying what is wrong."""
+    try:
+        compile(source, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        return Finding(line, max(error.offset or 1, 1), PARSE_ERROR, f"could not parse: {error.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def run_rules(module: cst.Module, rules: Sequence[type[LintRule]], source: bytes) -> list[Report]:
@@ -70,6 +90,11 @@ def _located(source: bytes, module: cst.Module, reports: list[Report]) -> list[t
     """Each report with its finding, minus those silenced by a `# scaffold: ignore` comment."""
     if not reports:
         return []
+    whole_file = file_ignores(source)
+    if whole_file is not None:
+        reports = [report for report in reports if not silenced_by_file(report.code, whole_file)]
+        if not reports:
+            return []
     found = spans(module, (report.node for report in reports))
     lines = source.decode(module.encoding, "replace").splitlines()
     located = []

@@ -289,6 +289,11 @@ def _check_options(command: Any) -> Any:
         click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes."),
         click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes."),
         click.option("--no-cache", is_flag=True, help="Lint every file; neither read nor write .scaffold_cache/."),
+        click.option(
+            "--include-tests",
+            is_flag=True,
+            help="Also report the production-only rules (timeouts, http://, secrets, ...) in test files.",
+        ),
     )
     for decorator in reversed(shared):
         command = decorator(command)
@@ -305,15 +310,24 @@ Examples:
   scaffold check --diff            # show what `scaffold fix` would change; exit 1 if anything""",
 )
 @_check_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json with --diff: one {path, diff} object per fixed file.",
+)
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 def check(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, **kw: Any) -> None:
     """Lint PATHS (default .) against the incremental-extraction and reliability guardrails.
 
     \b
     Exit 0 when clean, 1 with findings, 2 on bad usage.
+    [*] marks a finding `scaffold fix` repairs.
     Silence a finding with `# scaffold: ignore[CODE]` on its line.
-    Configure under [tool.scaffold] in pyproject.toml.
+    Configure under [tool.scaffold] in the nearest pyproject.toml.
     """
     from connector_scaffold.commands.check import run
 
@@ -329,14 +343,14 @@ Examples:
   scaffold check --diff            # the same fixes, shown and not written""",
 )
 @_check_options
-def fix(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool) -> None:
+def fix(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, **kw: Any) -> None:
     """Apply every fix `scaffold check` offers to PATHS (default .), then print what is left.
 
     Exits 0 even when findings remain (as pre-commit expects from a fixer); re-running changes nothing.
     """
     from connector_scaffold.commands.fix import run
 
-    _execute(lambda out, err: run(paths, out, err, select=select, ignore=ignore, use_cache=not no_cache))
+    _execute(lambda out, err: run(paths, out, err, select=select, ignore=ignore, use_cache=not no_cache, **kw))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -38,13 +38,13 @@ SKIPPED_FOLDERS = frozenset(
 SUFFIXES = (".py", ".pyi")
 
 
-def discover(paths: Iterable[Path], config: CheckConfig) -> list[Path]:
-    """Files named on the command line are always checked, unless the config excludes them (as pre-commit
+def discover(paths: Iterable[Path], config_of: Callable[[Path], CheckConfig]) -> list[Path]:
+    """Files named on the command line are always checked, unless their config excludes them (as pre-commit
     passes them); folders are searched."""
     found: set[Path] = set()
     for path in paths:
         found.update(_python_files(path) if path.is_dir() else [path])
-    return sorted(path for path in found if not config.excluded(path))
+    return sorted(path for path in found if not config_of(path).excluded(path))
 
 
 def _python_files(folder: Path) -> Iterator[Path]:

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connector_scaffold.check.cache import Cache, content_key
-from connector_scaffold.check.config import load_config, project_root
+from connector_scaffold.check.config import CheckConfig, ConfigResolver, project_root
 from connector_scaffold.check.discovery import discover
-from connector_scaffold.check.output import json_text, text_lines
-from connector_scaffold.check.selection import enabled_codes, known_codes
-from connector_scaffold.codemods.lint.findings import PARSE_ERROR, Finding
+from connector_scaffold.check.output import diff_json, json_text, summary, text_lines
+from connector_scaffold.check.selection import enabled_codes, known_codes, matching
+from connector_scaffold.codemods.lint.findings import PARSE_ERROR, PRODUCTION_ONLY, Finding
 from connector_scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ class CheckRequest:
     diff: bool = False
     fix: bool = False
     use_cache: bool = True
+    # Report the production-only rules in test files too (the config's `tests = []` does the same per project).
+    include_tests: bool = False
 
 
 @dataclass
@@ -62,31 +64,54 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
     for path in request.paths:
         if not path.exists():
             raise ScaffoldError(f"{path}: no such file or folder")
-    config = load_config(project_root(request.paths[0]))
-    select = request.select if request.select is not None else config.select
-    codes = enabled_codes(known_codes(), select, (*config.ignore, *request.ignore))
-    cache = Cache.open(config.root) if request.use_cache else Cache.disabled()
+    known = known_codes()
+    resolver = ConfigResolver(known)
+    codes_of: dict[int, frozenset[str]] = {}
+
+    def codes_for(config: CheckConfig) -> frozenset[str]:
+        codes = codes_of.get(id(config))
+        if codes is None:
+            codes = codes_of[id(config)] = enabled_codes(
+                known,
+                config.select,
+                config.ignore,
+                extend_select=config.extend_select,
+                cli_select=request.select,
+                cli_ignore=request.ignore,
+            )
+        return codes
+
+    # Fail on a bad --select / --ignore before reading any file.
+    codes_for(CheckConfig(Path.cwd()))
+    cache = Cache.open(project_root(request.paths[0])) if request.use_cache else Cache.disabled()
     linter = _Linter()
 
     files = []
-    for path in discover(request.paths, config):
+    for path in discover(request.paths, resolver.for_path):
+        config = resolver.for_path(path)
+        file_codes = codes_for(config) - matching(known, config.ignored_codes(path), "per-file-ignores")
+        if not request.include_tests and config.is_test(path):
+            file_codes -= PRODUCTION_ONLY
+        if not file_codes:
+            continue
         data, findings = _findings(path, cache, linter)
-        file_codes = codes - config.ignored_codes(path)
         kept = [f for f in findings if f.code in file_codes]
         # Only a file with something to fix needs its bytes again.
         files.append(_File(path, data if any(f.fixable for f in kept) else b"", file_codes, kept))
 
     if request.diff:
         changes = _changes(_fixed(files, cache, linter))
-        if changes.pending:
+        if request.output_format == "json":
+            echo(diff_json([(c.path, type(changes)(changes.root, {c.path: c}).diff()) for c in changes.pending]))
+        elif changes.pending:
             echo(changes.diff().rstrip("\n"))
         code = 1 if changes.pending else 0
     elif request.fix:
         fixed = _fixed(files, cache, linter)
         _changes(fixed).apply()
-        _report(files, "text", echo)
         if fixed:
             echo_err(f"fixed {len(fixed)} file{'' if len(fixed) == 1 else 's'}")
+        _report(files, "text", echo)
         code = 0
     else:
         code = _report(files, request.output_format, echo)
@@ -115,6 +140,7 @@ def _report(files: list[_File], output_format: str, echo: Echo) -> int:
     else:
         for line in text_lines(located):
             echo(line)
+        echo(summary([finding for _, finding in located]))
     return 1 if located else 0
 
 

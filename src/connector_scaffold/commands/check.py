@@ -17,15 +17,17 @@ def run(
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
     use_cache: bool = True,
+    include_tests: bool = False,
     output_format: str = "text",
     diff: bool = False,
 ) -> int:
     """Exit 0 when clean, 1 with findings (or, with `diff`, fixes to show)."""
     request = CheckRequest(
         paths=paths or (Path("."),),
-        select=select or None,
+        select=select if select else None,
         ignore=ignore,
         use_cache=use_cache,
+        include_tests=include_tests,
         output_format=output_format,
         diff=diff,
     )

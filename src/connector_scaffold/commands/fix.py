@@ -17,9 +17,15 @@ def run(
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
     use_cache: bool = True,
+    include_tests: bool = False,
 ) -> int:
     """Exit 0 even when findings remain, as pre-commit expects from a fixer."""
     request = CheckRequest(
-        paths=paths or (Path("."),), select=select or None, ignore=ignore, use_cache=use_cache, fix=True
+        paths=paths or (Path("."),),
+        select=select if select else None,
+        ignore=ignore,
+        use_cache=use_cache,
+        include_tests=include_tests,
+        fix=True,
     )
     return run_lint(request, out, err)
