@@ -23,6 +23,8 @@ STRIPE_E2E = REPO / "fixtures" / "incremental" / "stripe_incremental_e2e.py"
 FIXTURES = {
     "v2_tableau": ("sdk2", ["--entity", "workbook", "--children", "sheet,dashboard", "--parent", "project"]),
     "v3_rest": ("sdk3", ["--entity", "dashboard", "--children", "chart", "--timestamp-field", "changed_on_utc"]),
+    # The shape of atlan-sample-apps anaplan: parquet via the SDK writers, guid ids, appGuid links, no upload step.
+    "v2_parquet_sdk_writers": ("sdk2", ["--entity", "app", "--children", "page", "--persist-after", "transform_data"]),
 }
 
 

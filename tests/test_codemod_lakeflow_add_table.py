@@ -127,3 +127,81 @@ def test_the_generated_case_is_what_the_template_renders_today(tmp_path: Path) -
         done = scaffold("new-connector", "stripe", "--target", "lakeflow", *tables, "--dest", str(root))
         assert done.exit_code == 0, done.output
         assert _without_header(_read("generated_stripe", name)) == (root / stripe).read_text(), name
+
+
+# github's shape at upstream f9c88869: named StructType constants in `<s>_schemas.py`, a dispatch dict in read_table.
+GITHUB_LIKE_SCHEMAS = """from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+ISSUES_SCHEMA = StructType([StructField("id", LongType(), False)])
+USERS_SCHEMA = StructType([StructField("login", StringType(), True)])
+
+TABLE_SCHEMAS: dict[str, StructType] = {
+    "issues": ISSUES_SCHEMA,
+    "users": USERS_SCHEMA,
+}
+TABLE_METADATA: dict[str, dict] = {
+    "issues": {"primary_keys": ["id"], "ingestion_type": "snapshot"},
+    "users": {"primary_keys": ["login"], "ingestion_type": "snapshot"},
+}
+"""
+GITHUB_LIKE = """from databricks.labs.community_connector.interface import LakeflowConnect
+from databricks.labs.community_connector.sources.hub.hub_schemas import TABLE_METADATA, TABLE_SCHEMAS
+
+
+class HubLakeflowConnect(LakeflowConnect):
+    def list_tables(self):
+        return list(TABLE_SCHEMAS)
+
+    def read_table(self, table_name, start_offset, table_options):
+        reader_map = {
+            "issues": self._read_issues,
+            "users": self._read_users,
+        }
+        return reader_map[table_name](start_offset, table_options)
+"""
+RENDERED_FEEDINGS = (CASES_DIR / "zoo_table_driven" / "rendered.py").read_text(encoding="utf-8")
+
+
+def test_named_schema_constants_are_recognised_and_a_dispatch_dict_refuses_the_half_add() -> None:
+    sources = {"hub/hub.py": GITHUB_LIKE, "hub/hub_schemas.py": GITHUB_LIKE_SCHEMAS}
+    with pytest.raises(add_table.CannotExtend, match=r"hub/hub\.py:10: a dict keyed by every table"):
+        add_table.add_table(sources, "hub/hub.py", RENDERED_FEEDINGS, "feedings")
+
+
+def test_named_schema_constants_without_per_table_code_take_the_new_table() -> None:
+    without_dispatch = GITHUB_LIKE.split("    def read_table", 1)[0]
+    sources = {"hub/hub.py": without_dispatch, "hub/hub_schemas.py": GITHUB_LIKE_SCHEMAS}
+    changed = add_table.add_table(sources, "hub/hub.py", RENDERED_FEEDINGS, "feedings")
+    assert set(changed) == {"hub/hub_schemas.py"}
+    added = changed["hub/hub_schemas.py"]
+    assert '    "feedings": StructType(' in added and '"users": USERS_SCHEMA,\n' in added
+    # Only added lines: every line of the module before is still there, in order.
+    assert [line for line in added.splitlines() if line in GITHUB_LIKE_SCHEMAS.splitlines()] == [
+        line for line in GITHUB_LIKE_SCHEMAS.splitlines() if line in added.splitlines()
+    ]
+
+
+def test_a_config_entry_missing_keys_every_other_table_has_is_refused() -> None:
+    config = (
+        "\nOBJECT_CONFIG = {\n"
+        '    "animals": {"endpoint": "/a", "per_page": 50},\n'
+        '    "keepers": {"endpoint": "/k", "per_page": 50},\n'
+        "}\n"
+    )
+    before = _read("zoo_table_driven", "before.py") + config.replace("OBJECT_CONFIG", "ENDPOINT_CONFIG")
+    with pytest.raises(add_table.CannotExtend):
+        add_table.add_table({"zoo.py": before}, "zoo.py", RENDERED_FEEDINGS, "feedings")
+
+
+def test_an_if_chain_over_every_table_refuses_the_half_add() -> None:
+    """collibra's shape at upstream f9c88869: `if table_name == "assets": ...` for each table in read_table."""
+    chain = GITHUB_LIKE.split("        reader_map", 1)[0] + (
+        '        if table_name == "issues":\n'
+        "            return self._read_issues(start_offset)\n"
+        '        if table_name == "users":\n'
+        "            return self._read_users(start_offset)\n"
+        '        raise ValueError(f"Unsupported table: {table_name!r}")\n'
+    )
+    sources = {"hub/hub.py": chain, "hub/hub_schemas.py": GITHUB_LIKE_SCHEMAS}
+    with pytest.raises(add_table.CannotExtend, match=r"hub/hub\.py:9: this function decides per table"):
+        add_table.add_table(sources, "hub/hub.py", RENDERED_FEEDINGS, "feedings")

@@ -35,9 +35,8 @@ MUTATIONS = {
     ),
     "an invalid ingestion type": ('"ingestion_type": "cdc"', '"ingestion_type": "stream"'),
     "the offset never settles": (
-        "        if not rows:\n            return iter(()), start_offset",
-        "        if not rows:\n"
-        '            return iter(()), {"cursor": start, "n": (start_offset or {}).get("n", 0) + 1}',
+        "                return iter(()), offset\n",
+        '                return iter(()), {**offset, "n": offset.get("n", 0) + 1}\n',
     ),
     "a column is never populated": (
         "        row[field.name] = value",
@@ -45,8 +44,8 @@ MUTATIONS = {
     ),
     # Zendesk's failure: records come back, but the offset stays where it was.
     "a non-empty batch keeps its start offset": (
-        """        return iter(batch), {"cursor": batch[-1][cursor_field]}""",
-        """        return iter(batch), start_offset or {}""",
+        "            return iter(rows), end\n",
+        "            return iter(rows), offset\n",
     ),
 }
 EXPECTED_FAILURES = {

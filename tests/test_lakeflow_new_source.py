@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from connector_scaffold.targets.lakeflow.docs import heading_key
 from tests.lakeflow_helpers import (
+    HANDWRITTEN,
     PACKAGE,
     checkout_imports,
     connector_classes,
@@ -30,6 +32,7 @@ from tests.lakeflow_helpers import (
     scaffold,
     tree,
 )
+from tests.update_helpers import commit, git
 
 STRIPE = f"{PACKAGE}/sources/stripe"
 SIMULATOR = f"{PACKAGE}/source_simulator/specs/stripe"
@@ -45,6 +48,8 @@ FILE_SET = {
     f"{STRIPE}/stripe.svg",
     f"{STRIPE}/stripe_api_doc.md",
     f"{SIMULATOR}/endpoints.yaml",
+    f"{SIMULATOR}/handlers/__init__.py",
+    f"{SIMULATOR}/handlers/pages.py",
     *(f"{SIMULATOR}/corpus/{t}.json" for t in STRIPE_TABLES),
     "tests/unit/sources/stripe/__init__.py",
     "tests/unit/sources/stripe/configs/dev_table_config.json",
@@ -54,11 +59,13 @@ FILE_SET = {
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One checkout with stripe (cursor paging, epoch cursors), github (Link header, ISO cursors, child entities
-    left out) and acme (not in the catalog: the generic page-number skeleton), all from --defaults."""
+    """One checkout with stripe (cursor paging, epoch cursors; customers forced to append to exercise the range
+    filters), github (Link header, ISO cursors, child entities left out) and acme (not in the catalog: the generic
+    page-number skeleton), all from --defaults."""
     root = new_checkout(tmp_path_factory.mktemp("lakeflow") / "checkout")
     for name in ("stripe", "github", "acme"):
-        done = scaffold("new-connector", name, "--target", "lakeflow", "--defaults", "--dest", str(root))
+        forced = ("--ingestion-type", "customers=append") if name == "stripe" else ()
+        done = scaffold("new-connector", name, "--target", "lakeflow", "--defaults", "--dest", str(root), *forced)
         assert done.exit_code == 0, done.output
     return root
 
@@ -76,7 +83,9 @@ def test_defaults_write_exactly_the_file_set(tmp_path):
     assert "class StripeDataSource(LakeflowSource):" in init
     assert "_lakeflow_connect_cls = StripeLakeflowConnect" in init
     assert '__all__ = ["StripeDataSource", "StripeLakeflowConnect"]' in init
-    assert "customers (append), charges (append), invoices (append), products (cdc)" in done.output
+    # Records that change are never append on a creation time: snapshot, or cdc on an update cursor.
+    kinds = "customers (snapshot), charges (snapshot), invoices (snapshot), products (cdc), subscriptions (snapshot)"
+    assert kinds in done.output
     assert "pytest tests/unit/sources/stripe/" in done.output
 
 
@@ -87,7 +96,13 @@ def test_stripe_tables_cover_ingestion_types_with_cursor_metadata(checkout):
     source = module.read_text()
     metadata = ast.literal_eval(source.split("TABLE_METADATA = ", 1)[1].split("\n}\n", 1)[0] + "\n}")
     kinds = {t: m["ingestion_type"] for t, m in metadata.items()}
-    assert len(tables) >= 4 and {"append", "cdc"} <= set(kinds.values())
+    assert kinds == {
+        "customers": "append",  # forced by the fixture
+        "charges": "snapshot",
+        "invoices": "snapshot",
+        "products": "cdc",
+        "subscriptions": "snapshot",
+    }
     assert all(m["primary_keys"] == ["id"] for m in metadata.values())
     assert all(
         m["cursor_field"] in ("created", "updated") for m in metadata.values() if m["ingestion_type"] != "snapshot"
@@ -144,7 +159,9 @@ def test_merge_script_accepts_the_source_and_the_committed_file_is_fresh(checkou
 
 
 def _readme_rows(text: str, heading: str) -> list[str]:
-    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    """The table names in the rows of the `## heading` section, bold or plain as upstream's templates write it."""
+    sections = {heading_key(part.split("\n", 1)[0]): part for part in text.split("\n## ")[1:]}
+    section = sections[heading_key(heading)]
     return [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
 
 
@@ -156,7 +173,7 @@ def test_tables_and_parameters_agree_across_code_spec_docs_and_simulator(checkou
     spec = yaml.safe_load((checkout / STRIPE / "connector_spec.yaml").read_text())
     readme = (checkout / STRIPE / "README.md").read_text()
     api_doc = (checkout / STRIPE / "stripe_api_doc.md").read_text()
-    endpoints = yaml.safe_load((checkout / SIMULATOR / "endpoints.yaml").read_text())
+    endpoints = yaml.safe_load((checkout / SIMULATOR / "endpoints.yaml").read_text())["endpoints"]
     paths = ast.literal_eval(module.read_text().split("TABLE_PATHS = ", 1)[1].split("\n}\n", 1)[0] + "\n}")
 
     assert _readme_rows(readme, "Supported Objects") == tables
@@ -206,7 +223,8 @@ def stripe(checkout):
         from databricks.labs.community_connector.source_simulator import Simulator
 
         module = load_module(checkout / STRIPE / "stripe.py", "lakeflow_stripe")
-        with Simulator(mode="simulate", source="stripe"):
+        specs = checkout / SIMULATOR
+        with Simulator(mode="simulate", spec_path=specs / "endpoints.yaml", corpus_dir=specs / "corpus"):
             yield module, parse_value
 
 
@@ -240,17 +258,26 @@ def test_offset_protocol(stripe):
     assert list(first_none[0]) == list(first_empty[0]) and first_none[1] == first_empty[1]
 
     records, offsets = _drain(connector, "customers", OPTIONS)
-    # 5 corpus records; records 3 and 4 share a cursor, so the second batch holds 3 rather than splitting the tie.
+    # 5 corpus records, pages of 2 (the batch size): the page token travels in the offset with its window.
     assert [r["id"] for r in records] == [f"customers_000{i}" for i in range(1, 6)]
-    assert offsets == [None, {"cursor": 1704070800}, {"cursor": 1704074400}, {"cursor": 1704078000}]
+    cap = connector._init_ts
+    window = {"cursor": None, "until": cap, "size": 2}
+    assert offsets == [
+        None,
+        {**window, "page": "customers_0002", "high": 1704070800},
+        {**window, "page": "customers_0004", "high": 1704074400},
+        {"cursor": 1704078000, "until": cap},
+    ]
     schema = connector.get_table_schema("customers", OPTIONS)
     assert all(parse_value(r, schema) is not None for r in records)
 
     final = offsets[-1]
     again, end = connector.read_table("customers", final, OPTIONS)
     assert list(again) == [] and end is final, "re-reading the final offset must return nothing and the same offset"
-    empty, end = connector.read_table("customers", {"cursor": 1704078000}, OPTIONS)
-    assert list(empty) == [] and end == {"cursor": 1704078000}
+    later = module.StripeLakeflowConnect(dict(OPTIONS))
+    later._init_ts = cap + 60
+    empty, end = later.read_table("customers", final, OPTIONS)
+    assert list(empty) == [] and end == {"cursor": 1704078000, "until": cap + 60}
 
     snapshot_module = connector.read_table_metadata("products", OPTIONS)
     assert snapshot_module == {"primary_keys": ["id"], "cursor_field": "updated", "ingestion_type": "cdc"}
@@ -262,7 +289,7 @@ def test_init_ts_caps_a_trigger(stripe):
     connector._init_ts = 1704070800  # between the corpus's second and third cursor values
     records, offsets = _drain(connector, "customers", {**OPTIONS, "max_records_per_batch": "100"}, {})
     assert [r["created"] for r in records] == [1704067200, 1704070800]
-    assert offsets[-1] == {"cursor": 1704070800}
+    assert offsets[-1] == {"cursor": 1704070800, "until": 1704070800}
     # A later trigger (a new connector) picks up from the checkpoint.
     later, _ = _drain(module.StripeLakeflowConnect(dict(OPTIONS)), "customers", OPTIONS, offsets[-1])
     assert [r["id"] for r in later] == ["customers_0003", "customers_0004", "customers_0005"]
@@ -357,6 +384,32 @@ def test_an_existing_source_is_refused_without_force(checkout):
     before = tree(checkout)
     done = scaffold("new-connector", "stripe", "--target", "lakeflow", "--dest", str(checkout))
     assert done.exit_code == 2 and "already exists" in done.output and "--force" in done.output
-    again = scaffold("new-connector", "stripe", "--target", "lakeflow", "--force", "--dest", str(checkout))
+    forced = ("--ingestion-type", "customers=append")  # as the fixture made it
+    again = scaffold("new-connector", "stripe", "--target", "lakeflow", "--force", "--dest", str(checkout), *forced)
     assert again.exit_code == 0, again.output
     assert tree(checkout) == before, "a forced re-render of an unchanged source changes nothing"
+
+
+def test_force_never_replaces_a_hand_written_source(tmp_path):
+    """No answers file, so no file of it is the template's: --force refuses and names add-table."""
+    root = new_checkout(tmp_path / "checkout")
+    folder = root / PACKAGE / "sources" / "zoo"
+    folder.mkdir(parents=True)
+    (folder / "zoo.py").write_text((HANDWRITTEN / "zoo_table_driven.py").read_text())
+    (folder / "zoo_helpers.py").write_text("HELP = 1\n")
+    message = refused(root, "new-connector", "zoo", "--target", "lakeflow", "--defaults", "--force")
+    assert "was not generated" in message and "scaffold add-table TABLE --source zoo" in message
+
+
+def test_force_over_a_generated_source_names_the_files_it_leaves(tmp_path):
+    root = new_checkout(tmp_path / "checkout")
+    assert scaffold("new-connector", "stripe", "--target", "lakeflow", "--dest", str(root)).exit_code == 0
+    mine = root / STRIPE / "stripe_extra.py"
+    mine.write_text("EXTRA = 1\n")
+    # --force replaces only what git can give back.
+    git(root, "init", "-q")
+    commit(root, "a generated source and one file of ours")
+    again = scaffold("new-connector", "stripe", "--target", "lakeflow", "--force", "--dest", str(root))
+    assert again.exit_code == 0, again.output
+    assert mine.read_text() == "EXTRA = 1\n"
+    assert f"{STRIPE}/stripe_extra.py: not written by the template; left as it is" in again.output

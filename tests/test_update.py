@@ -271,6 +271,7 @@ def test_lakeflow_source_from_release_0_1_0_gets_the_new_answers_and_keeps_edits
     checkout = new_checkout(tmp_path / "checkout")
     monkeypatch.chdir(checkout)
     assert scaffold("new-connector", "stripe", "--target", "lakeflow", "--defaults").exit_code == 0
+    current = tree(checkout)
     folder = checkout / "src/databricks/labs/community_connector/sources/stripe"
     stored = yaml.safe_load((folder / ".copier-answers.yml").read_text())
     with template_root("lakeflow-source", fingerprint_=None, version=None) as old:
@@ -281,10 +282,12 @@ def test_lakeflow_source_from_release_0_1_0_gets_the_new_answers_and_keeps_edits
     readme.write_text(readme.read_text() + "\nOur notes.\n")
     git(checkout, "init", "-q")
     commit(checkout, "a 0.1.0 source, edited")
-    before = tree(checkout)
     done = scaffold("update")
     assert done.exit_code == 0, done.output
     after = tree(checkout)
-    answers = "src/databricks/labs/community_connector/sources/stripe/.copier-answers.yml"
-    assert {path for path in after if after[path] != before.get(path)} == {answers}
-    assert b"_scaffold_fingerprint" in after[answers] and readme.read_text().endswith("\nOur notes.\n")
+    # Every file is what today's template writes, except the user's README line, kept on top of it.
+    edited = readme.relative_to(checkout).as_posix()
+    assert after[edited] == current[edited] + b"\nOur notes.\n"
+    assert {path: body for path, body in after.items() if path != edited} == {
+        path: body for path, body in current.items() if path != edited
+    }

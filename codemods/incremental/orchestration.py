@@ -225,3 +225,56 @@ def step_options(function: cst.FunctionDef, step: str) -> list[cst.Arg]:
         if any(_calls(arg.value, step) for arg in call.args if arg.keyword is None and not arg.star):
             return [a for a in call.args if (a.keyword is not None and a.keyword.value != "args") or a.star == "**"]
     return []
+
+
+# Options of an inserted v2 activity call that describe the anchor, not the new step.
+_ANCHOR_ONLY = frozenset({"summary", "activity_id", "task_queue"})
+_TIMEOUTS = frozenset({"start_to_close_timeout", "schedule_to_close_timeout"})
+
+
+def activity_options(function: cst.FunctionDef, step: str) -> list[cst.Arg]:
+    """Options for an inserted v2 `execute_activity_method` call: the anchor's retry policy and timeouts, with
+    the workflow's default start-to-close timeout when the anchor has none (Temporal fails a workflow task that
+    schedules an activity without one, and retries it forever). A heartbeat timeout is kept: the inserted
+    activities heartbeat (`@auto_heartbeater`). No summary: it names the anchor."""
+    kept = [a for a in step_options(function, step) if a.keyword is None or a.keyword.value not in _ANCHOR_ONLY]
+    has_timeout = any(a.keyword is not None and a.keyword.value in _TIMEOUTS for a in kept)
+    if not has_timeout and not any(a.star == "**" for a in kept):
+        default = cst.parse_expression("self.default_start_to_close_timeout")
+        kept.append(cst.Arg(default, keyword=cst.Name("start_to_close_timeout")))
+    return kept
+
+
+class _AfterStatement(cst.CSTTransformer):
+    def __init__(self, target: cst.CSTNode, block: list[cst.BaseStatement]) -> None:
+        self.target, self.block, self.done = target, block, False
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        for i, statement in enumerate(original.body):
+            if statement is self.target:
+                self.done = True
+                body = list(updated.body)
+                return updated.with_changes(body=[*body[: i + 1], *self.block, *body[i + 1 :]])
+        return updated
+
+
+def insert_after_step(
+    function: cst.FunctionDef, step: str, block: list[cst.BaseStatement], done: str
+) -> cst.FunctionDef:
+    """Insert `block` once after the last run of `step`: after the outermost loop that calls it (a step run per
+    asset type is done only when the loop is), else after its last statement."""
+    if mentions(function, done):
+        return function
+    loops = [
+        loop for loop in find_all(function.body, cst.For) + find_all(function.body, cst.While) if _calls(loop, step)
+    ]
+    outer = [
+        loop for loop in loops if not any(other is not loop and loop in find_all(other, type(loop)) for other in loops)
+    ]
+    if not outer:
+        return insert_after(function, step, block, done, last=True)
+    visitor = _AfterStatement(outer[-1], block)
+    updated = cst.ensure_type(function.visit(visitor), cst.FunctionDef)
+    if not visitor.done:
+        raise AnchorError(f"the loop calling {step} in {function.name.value}() is not in a block")
+    return updated

@@ -72,8 +72,31 @@ def _kind(node: cst.BaseExpression) -> str:
     return f"{type(node).__name__}:{_callee(node)}"
 
 
-def _is_schema(table: _Table) -> bool:
-    return bool(table.values()) and all(_callee(v) == "StructType" for v in table.values())
+def _is_schema(table: _Table, named: frozenset[str] = frozenset()) -> bool:
+    """Every value a `StructType(...)`, or a name bound to one at module level (github's `*_schemas.py` style)."""
+    values = table.values()
+    return bool(values) and all(
+        _callee(v) == "StructType" or (isinstance(v, cst.Name) and v.value in named) for v in values
+    )
+
+
+def _struct_constants(modules: Iterable[cst.Module]) -> frozenset[str]:
+    """Names assigned a `StructType(...)` at module level in any of the modules."""
+    names: set[str] = set()
+    for module in modules:
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target, value = small.targets[0].target, small.value
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    target, value = small.target, small.value
+                else:
+                    continue
+                if isinstance(target, cst.Name) and _callee(value) == "StructType":
+                    names.add(target.value)
+    return frozenset(names)
 
 
 def _keys(node: cst.Dict) -> set[str | None]:
@@ -192,6 +215,13 @@ def _quoted_like(sibling: cst.BaseExpression | None, text: str) -> cst.SimpleStr
 def _appended(items: list[E], make: Callable[[cst.Comma | cst.MaybeSentinel], E]) -> list[E]:
     """items + [make(comma)], keeping a trailing comma where the literal had one (ruff then keeps it exploded)."""
     trailing = bool(items) and isinstance(items[-1].comma, cst.Comma)
+    if trailing and len(items) > 1 and isinstance(items[-2].comma, cst.Comma):
+        # One entry per line: the new one takes the last entry's trailing comma, and the last entry takes the
+        # separator (newline and indent) its predecessor has, so no existing line changes.
+        last_comma = items[-1].comma
+        items[-1] = items[-1].with_changes(comma=items[-2].comma)
+        items.append(make(last_comma))
+        return items
     if items and not trailing:
         items[-1] = items[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     items.append(make(cst.Comma() if trailing else cst.MaybeSentinel.DEFAULT))
@@ -208,7 +238,8 @@ def add_table(sources: dict[str, str], main: str, rendered: str, table: str) -> 
     if connector is None:
         raise NotTableDriven(f"{main}: no class subclasses LakeflowConnect")
     dicts = [d for path, wrapper in wrappers.items() for d in _dicts(path, wrapper)]
-    schemas = next((d for d in dicts if _is_schema(d)), None)
+    named = _struct_constants(w.module for w in wrappers.values())
+    schemas = next((d for d in dicts if _is_schema(d, named)), None)
     metadata = next((d for d in dicts if _is_metadata(d)), None)
     if schemas is None or metadata is None:
         missing = "StructType schemas" if schemas is None else "metadata dicts (with ingestion_type)"
@@ -231,7 +262,7 @@ def add_table(sources: dict[str, str], main: str, rendered: str, table: str) -> 
             continue
         source = _counterpart(target, schemas, metadata, rendered_dicts, rendered_by_role)
         value = source.value(table) if source is not None else None
-        if value is None or not _compatible(target, value):
+        if value is None or not (target is schemas or _compatible(target, value)):
             raise CannotExtend(
                 f"{target.file}:{target.line}: {target.name} holds a per-table value that add-table cannot derive "
                 f"for {table!r}; add the table to it by hand"
@@ -246,7 +277,82 @@ def add_table(sources: dict[str, str], main: str, rendered: str, table: str) -> 
         updated = module.visit(_Extend(entries.get(path, {}), tables, table))
         if updated.code != sources[path]:
             changed[path] = updated.code
+    _verify({**sources, **changed}, tables, table)
     return changed
+
+
+class _PerTableDicts(cst.CSTVisitor):
+    """Every dict literal (module level or inside a function) keyed by string literals, with its line."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, cst.Dict]] = []
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        if node.elements and all(isinstance(e, cst.DictElement) and _string(e.key) for e in node.elements):
+            self.found.append((self.get_metadata(PositionProvider, node).start.line, node))
+
+
+class _ComparedNames(cst.CSTVisitor):
+    """Per function: the string literals compared with `==` (an if/elif chain deciding per table), with its line."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, set[str]]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        names: set[str] = set()
+
+        class Collect(cst.CSTVisitor):
+            def visit_Comparison(self, comparison: cst.Comparison) -> None:
+                operands = [comparison.left, *(t.comparator for t in comparison.comparisons)]
+                if any(isinstance(t.operator, cst.Equal) for t in comparison.comparisons):
+                    names.update(v for v in (_string(o) for o in operands) if v)
+
+        node.body.visit(Collect())
+        self.found.append((self.get_metadata(PositionProvider, node).start.line, names))
+
+
+def _verify(sources: dict[str, str], tables: Sequence[str], table: str) -> None:
+    """After the change, every dict the source consults per table must know `table`: a dispatch dict inside a
+    method keyed by every table, or a config dict whose entries all carry keys the new one lacks, would leave the
+    table listed but unreadable (`Unsupported table`, `KeyError`). Refuse instead of half-adding it."""
+    known = set(tables)
+    for path, code in sorted(sources.items()):
+        visitor = _PerTableDicts()
+        wrapper = MetadataWrapper(cst.parse_module(code))
+        wrapper.visit(visitor)
+        compared = _ComparedNames()
+        wrapper.visit(compared)
+        for line, names in compared.found:
+            if len(known) > 1 and known <= names and table not in names:
+                raise CannotExtend(
+                    f"{path}:{line}: this function decides per table (`== {sorted(known)[0]!r}` ... for every "
+                    f"table), and add-table cannot write the branch for {table!r}; add the table by hand"
+                )
+        for line, node in visitor.found:
+            keys = {_string(e.key) for e in node.elements if isinstance(e, cst.DictElement)}
+            if len(known) > 1 and keys == known:
+                raise CannotExtend(
+                    f"{path}:{line}: a dict keyed by every table ({', '.join(sorted(known)[:3])}, ...) has no entry "
+                    f"for {table!r}, and add-table cannot write its value (per-table code); add the table by hand"
+                )
+            if table not in keys or not keys - {table} <= known or len(keys) < 3:
+                continue
+            values = {_string(e.key): e.value for e in node.elements if isinstance(e, cst.DictElement)}
+            siblings = [v for k, v in values.items() if k != table]
+            if not all(isinstance(v, cst.Dict) for v in siblings):
+                continue
+            common = set.intersection(*(_keys(v) for v in siblings if isinstance(v, cst.Dict)))
+            new = values[table]
+            lacking = sorted(str(k) for k in common - (_keys(new) if isinstance(new, cst.Dict) else set()))
+            if lacking:
+                raise CannotExtend(
+                    f"{path}:{line}: every other table's entry has {', '.join(lacking)}, which add-table cannot "
+                    f"derive for {table!r}; add the table by hand"
+                )
 
 
 def _counterpart(
@@ -314,3 +420,22 @@ def _import(module: cst.Module, source: str, name: str) -> cst.Module:
     statement = cst.parse_statement(f"from {source} import {name}\n")
     body.insert(last_import + 1, statement)
     return module.with_changes(body=body)
+
+
+def add_to_table_dicts(path: str, code: str, rendered: str, table: str) -> str:
+    """`code`, a module with no connector class (the simulator handler of a generated source), with `table`'s entry
+    added to each module-level dict that `rendered` (the same module rendered for that table) also has; `code`
+    itself when there is nothing to add."""
+    wrapper = MetadataWrapper(cst.parse_module(code))
+    reference = MetadataWrapper(cst.parse_module(rendered))
+    rendered_dicts = {d.name: d for d in _dicts("rendered", reference) if table in d.keys}
+    entries: dict[str, cst.BaseExpression] = {}
+    tables: list[str] = []
+    for target in _dicts(path, wrapper):
+        value = rendered_dicts[target.name].value(table) if target.name in rendered_dicts else None
+        if value is not None and table not in target.keys:
+            entries[target.name] = value
+            tables = target.keys
+    if not entries:
+        return code
+    return wrapper.module.visit(_Extend(entries, tables, table)).code

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
+import json
 import os
-import tempfile
+import re
+import subprocess
+import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from connector_scaffold import transaction
 from connector_scaffold.errors import ConflictError, ScaffoldError
+
+GIT_TIMEOUT = 60
 
 
 class Status(StrEnum):
@@ -27,6 +32,7 @@ class FileChange:
     old: bytes | None
     new: bytes | None
     conflict: bool = False
+    reason: str = "exists with different content"
 
     @property
     def status(self) -> Status:
@@ -46,19 +52,43 @@ class ChangeSet:
     root: Path
     changes: dict[str, FileChange] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # An earlier run killed while applying here is finished or rolled back before anything is read.
+        transaction.recover(self.root)
+
     def put(self, path: str, new: bytes, *, overwrite: bool = True) -> None:
         """Record the new bytes of `path`; an existing different file without `overwrite` is a conflict."""
-        _check_relative(path)
-        target = self.root / path
-        old = target.read_bytes() if target.is_file() else None
+        old = self._read(path)
         conflict = old is not None and old != new and not overwrite
         self.changes[path] = FileChange(path, old, new, conflict)
 
     def delete(self, path: str) -> None:
+        old = self._read(path)
+        if old is not None:
+            self.changes[path] = FileChange(path, old, None)
+
+    def _read(self, path: str) -> bytes | None:
+        """What `path` holds now (None: nothing); refuses paths, links and special files that are not ours to write."""
         _check_relative(path)
         target = self.root / path
+        _check_link(self.root, path)
         if target.is_file():
-            self.changes[path] = FileChange(path, target.read_bytes(), None)
+            return target.read_bytes()
+        if os.path.lexists(target):
+            raise ScaffoldError(f"{target}: exists and is not a regular file; refusing to replace it")
+        return None
+
+    def protect_untracked(self) -> None:
+        """Files git does not track (or ignores) that a change would replace become conflicts: git cannot give them
+        back. Outside git this does nothing, as the dirty-tree check does."""
+        candidates = [c.path for c in self.pending if c.old is not None and not c.conflict]
+        if not candidates:
+            return
+        for path in _git_untracked(self.root, candidates):
+            change = self.changes[path]
+            self.changes[path] = FileChange(
+                path, change.old, change.new, True, "exists and is not tracked by git; commit or move it first"
+            )
 
     def sorted_changes(self) -> list[FileChange]:
         return [self.changes[key] for key in sorted(self.changes)]
@@ -71,16 +101,12 @@ class ChangeSet:
         return [c for c in self.sorted_changes() if c.status in (Status.create, Status.update, Status.delete)]
 
     def validate(self) -> None:
-        """Every Python file must compile before anything is written."""
+        """Every Python file must compile, and every TOML, YAML and JSON file parse, before anything is written."""
         for change in self.sorted_changes():
-            if change.new is None or not change.path.endswith(".py"):
-                continue
-            try:
-                compile(change.new, str(self.root / change.path), "exec", dont_inherit=True)
-            except SyntaxError as error:
-                raise ScaffoldError(
-                    f"{change.path}:{error.lineno}: generated code does not compile: {error.msg}"
-                ) from None
+            if change.new is not None:
+                problem = _parse_problem(change.path, change.new, str(self.root / change.path))
+                if problem is not None:
+                    raise ScaffoldError(f"{change.path}:{problem}")
 
     def diff(self) -> str:
         """A unified diff of every pending change (binary files are named, not shown)."""
@@ -107,37 +133,20 @@ class ChangeSet:
         return [f"{c.status.value:<{width}}  {c.path}" for c in self.sorted_changes()]
 
     def apply(self) -> list[str]:
-        """Write every pending change or none: stage temp files first, then rename them into place."""
-        conflicts = self.by_status(Status.conflict)
+        """Write every pending change or none (see transaction.py): a failure, a kill or a file changed under us
+        leaves the tree as it was."""
+        conflicts = [c for c in self.sorted_changes() if c.conflict]
         if conflicts:
-            raise ConflictError(f"{conflicts[0]}: exists with different content; nothing written")
+            raise ConflictError(f"{conflicts[0].path}: {conflicts[0].reason}; nothing written")
         self.validate()
-        staged: list[tuple[Path, Path]] = []
-        created_dirs: list[Path] = []
-        try:
-            for change in self.pending:
-                if change.new is None:
-                    continue
-                target = self.root / change.path
-                created_dirs.extend(_make_parents(target.parent))
-                handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(change.new)
-                if target.exists():
-                    os.chmod(temp, target.stat().st_mode & 0o7777)
-                staged.append((Path(temp), target))
-        except OSError as error:
-            for staged_temp, _ in staged:
-                staged_temp.unlink(missing_ok=True)
-            for folder in reversed(created_dirs):
-                _remove_if_empty(folder)
-            raise ScaffoldError(f"cannot write under {self.root}: {error.strerror or error}; nothing written") from None
-        for staged_temp, target in staged:
-            os.replace(staged_temp, target)
-        for change in self.pending:
-            if change.new is None:
-                (self.root / change.path).unlink()
-        return [c.path for c in self.pending]
+        pending = self.pending
+        writes = [transaction.Write(self._real(c.path), c.old, c.new) for c in pending]
+        transaction.apply(self.root, writes)
+        return [c.path for c in pending]
+
+    def _real(self, path: str) -> str:
+        """Where `path` is written: a symlink inside the root is written through (it stays a link)."""
+        return (self.root / path).resolve().relative_to(self.root.resolve()).as_posix()
 
 
 def _check_relative(path: str) -> None:
@@ -155,16 +164,74 @@ def _text(data: bytes | None) -> str | None:
         return None
 
 
-def _make_parents(folder: Path) -> list[Path]:
-    missing: list[Path] = []
-    probe = folder
-    while not probe.exists():
-        missing.append(probe)
-        probe = probe.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    return list(reversed(missing))
+def _check_link(root: Path, path: str) -> None:
+    """A symlink on the way to `path` (or `path` itself) must not lead out of the root."""
+    real_root = root.resolve()
+    real = (root / path).resolve()
+    if real != real_root and real_root not in real.parents:
+        raise ScaffoldError(f"{path}: a symlink leads outside {root} (to {real}); refusing to write through it")
 
 
-def _remove_if_empty(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        folder.rmdir()
+def _parse_problem(path: str, data: bytes, filename: str) -> str | None:
+    """Why `data` is not valid for the language its name says (None when it parses), as `LINE: message`."""
+    suffix = path.rpartition(".")[2].lower()
+    try:
+        if suffix == "py":
+            compile(data, filename, "exec", dont_inherit=True)
+        elif suffix == "toml":
+            tomllib.loads(data.decode("utf-8"))
+        elif suffix == "json":
+            json.loads(data.decode("utf-8"))
+        elif suffix in ("yml", "yaml"):
+            import yaml
+
+            # compose, not load: syntax only, so a CI file's custom tags (`!reference`) are still fine.
+            for _ in yaml.compose_all(data.decode("utf-8"), Loader=yaml.SafeLoader):
+                pass
+        else:
+            return None
+    except SyntaxError as error:
+        return f"{error.lineno}: generated code does not compile: {error.msg}"
+    except UnicodeDecodeError as error:
+        return f"1: generated file is not UTF-8: {error.reason}"
+    except ValueError as error:  # tomllib.TOMLDecodeError and json.JSONDecodeError
+        # tomllib names the line only in its message before Python 3.14.
+        found = re.search(r"at line (\d+)", str(error))
+        line = getattr(error, "lineno", None) or (int(found.group(1)) if found else 1)
+        return f"{line}: generated {suffix.upper()} does not parse: {_first_line(error)}"
+    except Exception as error:  # yaml.YAMLError: yaml is imported lazily, so it cannot be named here
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return f"{line}: generated YAML does not parse: {_first_line(error)}"
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _git_untracked(root: Path, paths: list[str]) -> list[str]:
+    """Those of `paths` (relative to root, all existing) that git does not track; [] outside git."""
+    try:
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+        )
+        if inside.returncode != 0:
+            return []
+        done = subprocess.run(
+            ["git", "--literal-pathspecs", "ls-files", "--cached", "-z", "--", *paths],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if done.returncode != 0:
+        return []
+    tracked = set(done.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    return [p for p in paths if p not in tracked]

@@ -11,21 +11,48 @@ import click
 
 # errors.py, spec_choices.py (the spec's vocabularies, which spec.py reads too) and the targets registry import
 # nothing heavy, so `--help` stays fast.
-from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.errors import ScaffoldError, describe
 from connector_scaffold.spec_choices import AUTH_TYPES, PAGINATION_STYLES
 from connector_scaffold.targets import DEFAULT_TARGET, TARGETS
 
 Echo = Callable[[str], None]
 
 
-def _execute(command: Callable[[Echo, Echo], int]) -> NoReturn:
-    """Run a command's pipeline with stdout/stderr writers; a ScaffoldError is one line on stderr and its code."""
+def _execute(command: Callable[[Echo, Echo], int], around: tuple[Path, ...] = ()) -> NoReturn:
+    """Run a command's pipeline with stdout/stderr writers. A ScaffoldError, or an error bad input causes (an
+    unreadable or invalid file, a missing program, input nested too deeply), is one line on stderr and exit 2
+    (1 for conflicts); `scaffold --debug` shows the traceback. First, an apply that was interrupted here (at the
+    current folder, `around`, their parents or subfolders) is finished or rolled back."""
     try:
+        from connector_scaffold.transaction import recover_around
+
+        recover_around((Path.cwd(), *around))
         code = command(click.echo, lambda line: click.echo(line, err=True))
     except ScaffoldError as error:
-        click.echo(f"error: {error}", err=True)
+        _debug_traceback()
+        click.echo(f"error: {_single_line(str(error))}", err=True)
         sys.exit(error.exit_code)
+    except (Exception, RecursionError) as error:
+        message = describe(error)
+        if message is None:
+            raise
+        _debug_traceback()
+        click.echo(f"error: {_single_line(message)}", err=True)
+        sys.exit(2)
     sys.exit(code)
+
+
+def _debug_traceback() -> None:
+    context = click.get_current_context(silent=True)
+    if context is not None and context.find_root().params.get("debug"):
+        import traceback
+
+        traceback.print_exc()
+
+
+def _single_line(message: str) -> str:
+    """Messages that quote user input (a name with a newline) must stay one line."""
+    return " ".join(message.splitlines()) if "\n" in message or "\r" in message else message
 
 
 def _target_options(command: Any) -> Any:
@@ -44,7 +71,8 @@ def _target_options(command: Any) -> Any:
 )
 # package_name, not version=: the metadata lookup then happens only when --version is asked for.
 @click.version_option(package_name="connector-scaffold", prog_name="scaffold", message="%(prog)s %(version)s")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an error, show the traceback too.")
+def main(debug: bool) -> None:
     """Generate and upgrade data connectors deterministically."""
 
 
@@ -120,7 +148,7 @@ def new_connector(name: str, **kw: Any) -> None:
         )
         return run(request, out, err)
 
-    _execute(command)
+    _execute(command, around=(kw["dest"],) if kw["dest"] is not None else ())
 
 
 @main.command(
@@ -223,7 +251,12 @@ Examples:
 @click.option("--parent", help="Parent type whose changes cascade to the entity.")
 @click.option("--timestamp-field", help="Change timestamp field [default: first found of updatedAt, ...].")
 @click.option("--id-field", help="Id field of the entity [default: id].")
+@click.option("--parent-field", help="Field of a detail record holding its entity's id [default: found in the code].")
+@click.option("--records-path", metavar="DIR", help="Folder (under the output path) the list step writes to.")
+@click.option("--records-format", type=click.Choice(["json", "parquet"]), help="Format of those files.")
 @click.option("--list-step", metavar="NAME", help="The step that lists the entity in full.")
+@click.option("--persist-after", metavar="STEP", help="Persist the state after this step (apps with no upload step).")
+@click.option("--entrypoint", metavar="NAME", help="The @entrypoint (or run method) that orchestrates the entity.")
 @click.option("--detail-step", "detail_steps", multiple=True, metavar="NAME", help="An expensive detail step.")
 @click.option(
     "--marker-offset-hours",

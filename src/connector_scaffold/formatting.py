@@ -12,6 +12,8 @@ from pathlib import Path
 from connector_scaffold.errors import ScaffoldError
 
 RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+# Seconds one ruff run may take: ruff is quadratic on some huge modules, and a hang is worse than a clear refusal.
+RUFF_TIMEOUT = 300
 # Never part of an app's module layout; pruned so that mirroring a big checkout stays cheap.
 _SKIP_DIRS = {".git", ".hg", "node_modules", "__pycache__", ".ruff_cache", ".pytest_cache", ".mypy_cache", ".tox"}
 
@@ -21,8 +23,7 @@ def format_python(root: Path) -> None:
 
     `--no-cache`: a `.ruff_cache/` inside the scratch folder would be read back as rendered files.
     """
-    ruff = _ruff_executable()
-    subprocess.run([ruff, "format", "--no-cache", "--quiet", "."], cwd=root, check=False, capture_output=True)
+    _run_ruff([_ruff_executable(), "format", "--no-cache", "--quiet", "."], root)
 
 
 def format_like(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -44,9 +45,7 @@ def format_like(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[path])
         for command in (["check", "--select", "I", "--fix"], ["format"]):
-            subprocess.run(
-                [ruff, *command, "--no-cache", "--quiet", "--", *python], cwd=mirror, capture_output=True, check=False
-            )
+            _run_ruff([ruff, *command, "--no-cache", "--quiet", "--", *python], mirror)
         return {path: (mirror / path).read_bytes() if path in python else data for path, data in files.items()}
 
 
@@ -76,6 +75,16 @@ def _ruff_config(folder: Path) -> Path | None:
     if pyproject.is_file() and "[tool.ruff" in pyproject.read_text(encoding="utf-8", errors="replace"):
         return pyproject
     return None
+
+
+def _run_ruff(command: list[str], cwd: Path) -> None:
+    """Run ruff with a time limit (subprocess.run kills it when the limit passes)."""
+    try:
+        subprocess.run(command, cwd=cwd, capture_output=True, check=False, timeout=RUFF_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ScaffoldError(
+            f"ruff {command[1]} took longer than {RUFF_TIMEOUT}s (a very large module?); nothing written"
+        ) from None
 
 
 def _ruff_executable() -> str:

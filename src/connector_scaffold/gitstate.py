@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+# git status on a huge or network-mounted tree: bounded, so scaffold never hangs on it.
+GIT_TIMEOUT = 60
+
 
 def uncommitted(root: Path) -> list[str] | None:
     """Tracked files with uncommitted changes under root, or None when root is not in git.
@@ -16,6 +19,7 @@ def uncommitted(root: Path) -> list[str] | None:
         capture_output=True,
         text=True,
         check=False,
+        timeout=GIT_TIMEOUT,
     )
     if done.returncode != 0:
         return None

@@ -21,10 +21,14 @@ def show_or_apply(
     dest: Path | None = None,
     diff: bool = False,
     before_apply: Callable[[], None] | None = None,
+    protect_untracked: bool = False,
 ) -> list[str] | None:
     """Dry run: print the unified diff (with `diff`) and every file's status, write nothing and return None.
     Otherwise run `before_apply` (a last refusal, e.g. a dirty tree), write every pending file atomically and
-    return their paths."""
+    return their paths. `protect_untracked`: a file git does not track is a conflict, not replaced (for commands
+    that add files to a user's project, which git alone can undo)."""
+    if protect_untracked:
+        changes.protect_untracked()
     if dry_run:
         if diff and changes.pending:
             out(changes.diff().rstrip("\n"))

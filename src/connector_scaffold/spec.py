@@ -10,13 +10,27 @@ import keyword
 import re
 import string
 from typing import Annotated, Any
+from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.spec_choices import AuthType, FieldType, PaginationStyle
 
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+# \A...\Z, never ^...$: `$` also matches before a trailing newline, which would reach generated code.
+IDENTIFIER = re.compile(r"\A[a-z][a-z0-9_]*\Z")
+PLAIN_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
+# RFC 9110 token: what an HTTP header name may be.
+HEADER_NAME = re.compile(r"\A[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class SpecError(ScaffoldError):
@@ -32,7 +46,7 @@ def check_identifier(value: str, what: str) -> str:
     if value[0].isdigit():
         raise ValueError(f"{what} {value!r} starts with a digit")
     lowered = value.lower()
-    if not IDENTIFIER.match(lowered):
+    if not IDENTIFIER.fullmatch(lowered):
         raise ValueError(
             f"{what} {value!r} may contain only letters, digits and underscores (no spaces or punctuation)"
         )
@@ -41,8 +55,30 @@ def check_identifier(value: str, what: str) -> str:
     return lowered
 
 
+def check_name(value: str, what: str) -> str:
+    """A JSON key, query parameter or dotted record path: any text but empty, control characters (CR/LF would
+    split a header or a line of generated code) or surrounding spaces."""
+    if not value:
+        raise ValueError(f"{what} is empty")
+    if _CONTROL.search(value):
+        raise ValueError(f"{what} {value!r} contains a control character (newline, tab, ...)")
+    if value != value.strip():
+        raise ValueError(f"{what} {value!r} has leading or trailing spaces")
+    return value
+
+
+def check_text(value: str, what: str, *, lines: bool = False) -> str:
+    """Free text (display name, description): no control characters but, with `lines`, newlines and tabs."""
+    allowed = "\n\t" if lines else ""
+    bad = [c for c in _CONTROL.findall(value) if c not in allowed]
+    if bad:
+        raise ValueError(f"{what} contains a control character {bad[0]!r}")
+    return value
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # nan/inf never pass: `float = nan` is not Python, and no rate or offset is infinite.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Auth(_Model):
@@ -51,6 +87,27 @@ class Auth(_Model):
     query_param: str = "api_key"
     token_url: str | None = None
     scopes: list[str] = Field(default_factory=list)
+
+    @field_validator("header_name")
+    @classmethod
+    def _header_name(cls, value: str) -> str:
+        if not HEADER_NAME.fullmatch(value):
+            raise ValueError(f"header_name {value!r} is not an HTTP header name (letters, digits, - and no spaces)")
+        return value
+
+    @field_validator("query_param")
+    @classmethod
+    def _query_param(cls, value: str) -> str:
+        return check_name(value, "query_param")
+
+    @field_validator("scopes")
+    @classmethod
+    def _scopes(cls, value: list[str]) -> list[str]:
+        for scope in value:
+            check_name(scope, "scope")
+            if " " in scope:
+                raise ValueError(f"scope {scope!r} contains a space (list each scope on its own)")
+        return value
 
     @model_validator(mode="after")
     def _oauth_needs_token_url(self) -> Auth:
@@ -83,6 +140,13 @@ class Pagination(_Model):
     start_page: int = Field(default=1, ge=0)
     offset_param: str = "offset"
 
+    @field_validator(
+        "page_size_param", "cursor_param", "has_more_field", "next_token_field", "page_param", "offset_param"
+    )
+    @classmethod
+    def _names(cls, value: str) -> str:
+        return check_name(value, "parameter or field name")
+
 
 class RateLimit(_Model):
     requests_per_second: float = Field(default=5.0, gt=0, le=10_000)
@@ -96,7 +160,7 @@ class EntityField(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not value or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+        if not value or not PLAIN_NAME.fullmatch(value):
             raise ValueError(f"field name {value!r} must be a plain JSON key (letters, digits, underscores)")
         return value
 
@@ -123,16 +187,40 @@ class Entity(_Model):
     def _entity_name(cls, value: str) -> str:
         return check_identifier(value, "entity name")
 
+    @field_validator("id_field", "timestamp_field", "records_path")
+    @classmethod
+    def _field_names(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or (value == "" and info.field_name == "records_path"):
+            return value
+        return check_name(value, info.field_name or "field")
+
     @field_validator("list_path", "detail_path")
     @classmethod
-    def _path(cls, value: str | None) -> str | None:
+    def _path(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return value
-        if not value.startswith("/") or "://" in value or ".." in value:
+        decoded = unquote(value)
+        segments = decoded.split("?", 1)[0].split("/")
+        if (
+            not value.startswith("/")
+            or value.startswith("//")  # a network-path reference: urljoin would re-root it at another host
+            or "://" in decoded
+            or "\\" in decoded
+            or any(segment in (".", "..") for segment in segments)
+            or ".." in value
+        ):
             raise ValueError(f"path {value!r} must start with '/' and be relative to base_url")
-        for _, name, _, _ in string.Formatter().parse(value):
-            if name is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        if _CONTROL.search(decoded) or " " in value:
+            raise ValueError(f"path {value!r} contains a space or a control character")
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError as error:
+            raise ValueError(f"path {value!r}: unbalanced braces ({error})") from None
+        for name in names:
+            if not PLAIN_NAME.fullmatch(name):
                 raise ValueError(f"path {value!r} has a placeholder {{{name}}} that is not a plain field name")
+        if info.field_name == "detail_path" and "id" not in names:
+            raise ValueError(f"detail_path {value!r} must contain {{id}}, where each listed record's id goes")
         return value
 
     @property
@@ -143,6 +231,19 @@ class Entity(_Model):
 def _require_https(url: str, what: str) -> None:
     if not url.startswith("https://") or len(url) <= len("https://"):
         raise ValueError(f"{what} {url!r} must be an https:// URL")
+    if _CONTROL.search(url) or " " in url or "\\" in url:
+        raise ValueError(f"{what} {url!r} contains a space, a backslash or a control character")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError as error:
+        raise ValueError(f"{what} {url!r} is not a valid URL ({error})") from None
+    if "@" in parts.netloc:
+        # It would be written into app/spec.py, the README and the answers file: credentials go in the SDK's
+        # credential store, never in a URL.
+        raise ValueError(f"{what} must not carry credentials (user:password@); configure auth instead")
+    if not parts.hostname:
+        raise ValueError(f"{what} {url!r} has no host")
 
 
 class ConnectorSpec(_Model):
@@ -160,6 +261,19 @@ class ConnectorSpec(_Model):
     @classmethod
     def _source_name(cls, value: str) -> str:
         return check_identifier(value, "source name")
+
+    @field_validator("display_name")
+    @classmethod
+    def _display_name(cls, value: str) -> str:
+        # It is written into docstrings, string literals and TOML: quotes and backslashes are never part of a name.
+        if '"' in value or "\\" in value:
+            raise ValueError(f"display_name {value!r} contains a quote or a backslash")
+        return check_text(value, "display_name")
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str) -> str:
+        return check_text(value, "description", lines=True)
 
     @field_validator("base_url")
     @classmethod
@@ -179,6 +293,8 @@ class ConnectorSpec(_Model):
                 if entity.placeholders:
                     raise ValueError(f"entities.{entity.name}.list_path has placeholders but the entity has no parent")
                 continue
+            if entity.parent == entity.name:
+                raise ValueError(f"entities.{entity.name}.parent: an entity cannot be its own parent")
             if entity.parent not in by_name:
                 raise ValueError(f"entities.{entity.name}.parent {entity.parent!r} is not an entity of this spec")
             if names.index(entity.parent) > names.index(entity.name):

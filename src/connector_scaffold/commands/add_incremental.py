@@ -19,7 +19,9 @@ def run(request: IncrementalRequest, out: Echo, err: Echo) -> int:
         err(f"note: {note}")
     # Only a run that writes needs a clean tree: the user must be able to review and revert our diff alone.
     refuse = None if request.allow_dirty else partial(_refuse_dirty, result.changes.root)
-    written = show_or_apply(result.changes, request.dry_run, out, diff=True, before_apply=refuse)
+    written = show_or_apply(
+        result.changes, request.dry_run, out, diff=True, before_apply=refuse, protect_untracked=not request.allow_dirty
+    )
     if written is None:
         return 0
     for line in report(result, written):

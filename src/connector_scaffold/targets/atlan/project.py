@@ -94,6 +94,7 @@ class AppProject:
     workflow: ClassInfo | None = None  # v2
     app: ClassInfo | None = None  # v3
     name: str = ""
+    entrypoint: str = ""  # --entrypoint: the orchestrating method when the class has several
 
     @property
     def evidence(self) -> list[str]:
@@ -120,13 +121,33 @@ class AppProject:
         holder = self.workflow if self.shape == "v2" else self.app
         if holder is None:
             raise RuntimeError("load_project() sets the workflow (v2) or the App class (v3) of a REST app")
+        if self.entrypoint:
+            chosen = holder.method(self.entrypoint)
+            if chosen is None:
+                raise ScaffoldError(
+                    f"{holder.path}:{holder.line}: {holder.name} has no {self.entrypoint}(); check --entrypoint"
+                )
+            return holder, chosen
         run = holder.method("run")
         if run is None:
-            entries = [f for f in methods(holder.node) if "entrypoint" in decorator_names(f)]
+            entries = self.entrypoints()
             if len(entries) != 1:
-                raise ScaffoldError(f"{holder.path}:{holder.line}: {holder.name} has no single run() or @entrypoint")
-            run = entries[0]
+                found = ", ".join(entries) or "none"
+                raise ScaffoldError(
+                    f"{holder.path}:{holder.line}: {holder.name} has no single run() or @entrypoint ({found}); "
+                    "pass --entrypoint NAME"
+                )
+            run = holder.method(entries[0])
+            if run is None:
+                raise RuntimeError("an entrypoint found by name is a method")
         return holder, run
+
+    def entrypoints(self) -> list[str]:
+        """The `@entrypoint` methods of the orchestrating class."""
+        holder = self.workflow if self.shape == "v2" else self.app
+        if holder is None:
+            return []
+        return [f.name.value for f in methods(holder.node) if "entrypoint" in decorator_names(f)]
 
     def find_class(self, name: str) -> ClassInfo | None:
         return next((c for c in self.classes if c.name == name), None)

@@ -18,7 +18,12 @@ from connector_scaffold.spec import SpecError, check_identifier, load_spec
 from connector_scaffold.spec_sources import resolve_spec
 from connector_scaffold.targets.lakeflow.build import merged_source, render_source
 from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout, infer_source
-from connector_scaffold.targets.lakeflow.docs import add_endpoint, add_table_config, add_table_to_markdown
+from connector_scaffold.targets.lakeflow.docs import (
+    EndpointsLayoutError,
+    add_endpoint,
+    add_table_config,
+    add_table_to_markdown,
+)
 from connector_scaffold.targets.lakeflow.tables import (
     Table,
     find_entity,
@@ -76,6 +81,8 @@ def plan(request: AddTableRequest) -> AddTablePlan:
             "NAME:TYPE, --cursor) to add a table the spec does not know"
         )
     name, entity = found
+    if request.list_path is not None:
+        name = wanted  # the table described by options is named by TABLE, not by its path
     existing = next((t for t in tables if t.name == name), None)
     table = existing or plan_table(spec, entity, name, request.ingestion_type)
     spec_json = with_complete_fields(spec)
@@ -155,7 +162,16 @@ def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str
         changed = extend.add_table(modules, layout.module, one[layout.module].decode("utf-8"), table)
     except (extend.NotTableDriven, extend.CannotExtend) as error:
         raise ScaffoldError(f"{error}; nothing written") from None
-    files = format_like(root, {path: code.encode("utf-8") for path, code in changed.items()})
+    handler = layout.handler
+    if (root / handler).is_file() and handler in one:
+        code = (root / handler).read_text(encoding="utf-8")
+        added = extend.add_to_table_dicts(handler, code, one[handler].decode("utf-8"), table)
+        if added != code:
+            changed[handler] = added
+    encoded = {path: code.encode("utf-8") for path, code in changed.items()}
+    # A generated source is ruff-formatted as a whole, so formatting it again touches only the added lines; a
+    # hand-written one keeps the codemod's output, which changes nothing but the lines it adds.
+    files = format_like(root, encoded) if (root / layout.answers).is_file() else encoded
     notes: list[str] = []
     for path in (layout.readme, layout.api_doc):
         current = root / path
@@ -167,9 +183,11 @@ def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str
         notes.extend(f"{path}: no '{heading}' table to add {table} to; add it by hand" for heading in missing)
     endpoints = root / layout.endpoints
     if endpoints.is_file():
-        files[layout.endpoints] = add_endpoint(
-            endpoints.read_text(encoding="utf-8"), one[layout.endpoints].decode("utf-8")
-        ).encode("utf-8")
+        try:
+            text = add_endpoint(endpoints.read_text(encoding="utf-8"), one[layout.endpoints].decode("utf-8"))
+        except EndpointsLayoutError as error:
+            raise ScaffoldError(f"{layout.endpoints}: {error}; nothing written") from None
+        files[layout.endpoints] = text.encode("utf-8")
     else:
         notes.append(f"{layout.endpoints} does not exist: the simulator cannot serve {table}")
     if not (root / layout.corpus(table)).is_file():
@@ -177,5 +195,8 @@ def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str
     config = root / layout.table_config
     if config.is_file():
         rendered = one[layout.table_config].decode("utf-8")
-        files[layout.table_config] = add_table_config(config.read_text(encoding="utf-8"), rendered, table).encode()
+        try:
+            files[layout.table_config] = add_table_config(config.read_text(encoding="utf-8"), rendered, table).encode()
+        except ValueError as error:
+            raise ScaffoldError(f"{layout.table_config}: {error}; nothing written") from None
     return files, notes

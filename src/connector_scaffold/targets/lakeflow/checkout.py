@@ -70,6 +70,11 @@ class SourceLayout:
     def endpoints(self) -> str:
         return f"{self.simulator}/endpoints.yaml"
 
+    @property
+    def handler(self) -> str:
+        """The simulator handler the template writes for cursor and next-token paging."""
+        return f"{self.simulator}/handlers/pages.py"
+
     def corpus(self, table: str) -> str:
         return f"{self.simulator}/corpus/{table}.json"
 

@@ -4,6 +4,7 @@ report once written."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from connector_scaffold.changeset import ChangeSet
 from connector_scaffold.errors import ScaffoldError
@@ -29,10 +30,19 @@ def plan(request: NewConnectorRequest) -> LakeflowSourcePlan:
     tables, notes = plan_tables(
         spec, request.target_option("tables"), parse_ingestion(request.target_option("ingestion"))
     )
-    if (root / layout.folder).is_dir() and any((root / layout.folder).iterdir()) and not request.force:
+    existing = (root / layout.folder).is_dir() and any((root / layout.folder).iterdir())
+    if existing and not (root / layout.answers).is_file():
+        # No answers file: nobody can tell which of its files a template owns, so --force would overwrite
+        # hand-written code and leave the rest orphaned next to the render.
+        raise ScaffoldError(
+            f"source {spec.source_name!r} already exists ({layout.folder}) and was not generated (no "
+            f"{layout.answers}); --force never replaces files no template owns: add tables with "
+            f"`scaffold add-table TABLE --source {spec.source_name}`"
+        )
+    if existing and not request.force:
         raise ScaffoldError(
             f"source {spec.source_name!r} already exists ({layout.folder}); pass --force to re-render the files "
-            f"the template owns, or `scaffold add-table` to add a table"
+            f"the template owns, `scaffold update` to merge a newer template, or `scaffold add-table` to add a table"
         )
     files = render_source(root, spec.source_name, with_complete_fields(spec), tables)
     merged = merged_source(root, layout, files)
@@ -40,11 +50,26 @@ def plan(request: NewConnectorRequest) -> LakeflowSourcePlan:
         notes.append(f"no merge script in this checkout: run tools/scripts/merge_python_source.py {spec.source_name}")
     else:
         files[layout.merged] = merged
+    if existing:
+        notes.extend(_orphans(root, layout, files))
     changes = ChangeSet(root)
     for path, data in sorted(files.items()):
         changes.put(path, data, overwrite=request.force)
     changes.validate()
     return LakeflowSourcePlan(resolved, root, changes, notes, layout, tables)
+
+
+def _orphans(root: Path, layout: SourceLayout, files: dict[str, bytes]) -> list[str]:
+    """Files of the source's folders that this render does not write (a table since dropped, a hand-added
+    module): left as they are, and named."""
+    found = []
+    for folder in (layout.folder, layout.simulator, layout.tests):
+        for path in sorted((root / folder).rglob("*") if (root / folder).is_dir() else []):
+            relative = path.relative_to(root).as_posix()
+            skipped = "__pycache__" in path.parts or any(p.endswith(".egg-info") for p in path.parts)
+            if path.is_file() and not skipped and relative not in files:
+                found.append(f"{relative}: not written by the template; left as it is")
+    return found
 
 
 def report(plan: NewConnectorPlan, written: list[str]) -> list[str]:

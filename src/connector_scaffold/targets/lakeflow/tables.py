@@ -5,9 +5,10 @@ it by fixed rules (and `--ingestion-type` overrides):
 
 - name: the last literal segment of the entity's list path (`/v1/customers` -> `customers`), as upstream sources
   name their tables; the entity name when two entities would share one.
-- ingestion type: no cursor field -> snapshot; a cursor that records an update (`updated*`, `modified*`,
-  `changed*`) -> cdc, upserted on the primary key; any other cursor (a creation time) -> append, because only new
-  records ever pass it.
+- ingestion type: a cursor that records an update (`updated*`, `modified*`, `changed*`) -> cdc, upserted on the
+  primary key. Any other cursor is a creation time, which a changed record never passes again, so append would
+  keep its first version forever: such a table is append only when its records cannot change (events, logs, audit
+  trails: the table name says so), else snapshot. No cursor -> snapshot.
 - range filter: APIs that page with `starting_after`/`has_more` (the spec's `cursor` style, Stripe's family) take
   range objects `<cursor>[gt]`/`<cursor>[lte]` on their creation time only (and reject unknown parameters); for
   every other cursor and style the window is applied client-side to the listed records.
@@ -27,6 +28,8 @@ from connector_scaffold.spec_choices import FieldType
 IngestionType = Literal["snapshot", "cdc", "append"]
 INGESTION_TYPES: tuple[IngestionType, ...] = get_args(IngestionType)
 UPDATE_PREFIXES = ("updated", "modified", "changed", "last_modified", "last_updated")
+# Table names whose records are written once and never change: the only ones append on a creation time suits.
+IMMUTABLE_SUFFIXES = ("events", "event_log", "logs", "audit_log", "audit_logs", "audit_events", "history")
 CURSOR_TYPES = ("integer", "datetime")
 
 
@@ -144,7 +147,9 @@ def default_ingestion(entity: Entity) -> IngestionType:
     cursor = entity.timestamp_field
     if not cursor or _cursor_type(entity) not in CURSOR_TYPES:
         return "snapshot"
-    return "cdc" if cursor.lower().startswith(UPDATE_PREFIXES) else "append"
+    if cursor.lower().startswith(UPDATE_PREFIXES):
+        return "cdc"
+    return "append" if table_name(entity).endswith(IMMUTABLE_SUFFIXES) else "snapshot"
 
 
 def _cursor_type(entity: Entity) -> str:

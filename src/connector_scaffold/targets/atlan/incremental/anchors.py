@@ -12,7 +12,7 @@ import libcst as cst
 
 from connector_scaffold.codemods.cst_helpers import attributes_in, called_name, find_all
 from connector_scaffold.errors import ScaffoldError
-from connector_scaffold.targets.atlan.project import AppProject, ClassInfo
+from connector_scaffold.targets.atlan.project import AppProject, ClassInfo, task_names
 
 
 class AnchorNotFound(ScaffoldError):
@@ -45,7 +45,12 @@ def called_steps(run: cst.FunctionDef) -> list[str]:
 
 
 def find_anchors(
-    project: AppProject, entity: str, children: list[str], list_step: str | None, detail_steps: list[str]
+    project: AppProject,
+    entity: str,
+    children: list[str],
+    list_step: str | None,
+    detail_steps: list[str],
+    persist_after: str | None = None,
 ) -> Anchors:
     holder, run = project.orchestrator()
     where = (holder.path, holder.method_line(run.name.value))
@@ -81,13 +86,26 @@ def find_anchors(
                 f"or a child's extract step) is called in {run.name.value}(); pass --detail-step NAME",
                 "--detail-step",
             )
-    upload = _pick(
-        where,
-        steps,
-        ["upload_to_atlan", "run_exit_activities"] if project.shape == "v2" else ["upload"],
-        "the upload step",
-        "a call to " + ("upload_to_atlan" if project.shape == "v2" else "self.upload(...)"),
-    )
+    uploads = ["upload_to_atlan", "run_exit_activities"] if project.shape == "v2" else ["upload"]
+    if persist_after:
+        owner = project.activities if project.shape == "v2" else project.app
+        known = set(task_names(owner.node)) if owner is not None else set()
+        if persist_after not in steps or persist_after not in known | {"upload", "run_exit_activities"}:
+            raise AnchorNotFound(
+                *where,
+                f"{run.name.value}() never runs the step {persist_after}; check --persist-after",
+                "--persist-after",
+            )
+        upload = persist_after
+    elif not any(u in steps for u in uploads):
+        raise AnchorNotFound(
+            *where,
+            f"{run.name.value}() calls no upload step ({' or '.join(uploads)}): if the platform publishes the "
+            "output after the workflow, pass --persist-after STEP (the state is then stored after that step)",
+            "--persist-after",
+        )
+    else:
+        upload = _pick(where, steps, uploads, "the upload step", "a call to " + uploads[0])
     args = ""
     if project.shape == "v2":
         args = _pick(where, steps, ["get_workflow_args"], "the workflow-args step", "a get_workflow_args call")

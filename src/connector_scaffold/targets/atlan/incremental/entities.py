@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from connector_scaffold.targets.atlan.incremental.anchors import Anchors, UpstreamLink
+from connector_scaffold.targets.atlan.incremental.records import RecordsLocation
 
 
 class IncrementalEntity(BaseModel):
@@ -30,6 +31,10 @@ class IncrementalEntity(BaseModel):
     parent: str = ""
     list_step: str | None = None
     detail_steps: tuple[str, ...] = ()
+    # Set by options only (the resolved values are found again on every run): --parent-field, --records-path/-format.
+    parent_field: str = ""
+    records_path: str = ""
+    records_format: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class EntityPlan:
     anchors: Anchors
     # Set when the one detail step takes its list step's output file: run() hands it a file of the changed instead.
     upstream: UpstreamLink | None = None
+    # Where and how the list step writes the records and the detail step its records ("" with an upstream link).
+    records: RecordsLocation | None = None
+    detail_format: str = ""
+    detail_types: tuple[str, ...] = ()
+    parent_field: str = ""
 
     @property
     def name(self) -> str:
@@ -59,6 +69,11 @@ class EntityPlan:
             "upstream": link.key if link is not None else "",
             # The file's path on the list step's result ("batch.records"), the same on the detail step's.
             "upstream_path": link.listed.split(".", 1)[-1] if link is not None else "",
+            "records_path": self.records.path if self.records else "",
+            "records_format": self.records.format if self.records else "",
+            "detail_format": self.detail_format,
+            "detail_types": list(self.detail_types),
+            "parent_field": self.parent_field,
         }
 
 

@@ -25,11 +25,13 @@ from connector_scaffold.codemods.incremental import (
     splice,
 )
 from connector_scaffold.errors import ScaffoldError
+from connector_scaffold.targets.atlan.incremental import records
 from connector_scaffold.targets.atlan.incremental.anchors import AnchorNotFound, Anchors, UpstreamLink, step_types
 from connector_scaffold.targets.atlan.incremental.entities import EntityPlan
 from connector_scaffold.targets.atlan.project import AppProject, ClassInfo, task_names
 
 # Steps the SDK base classes define, which the app's own classes do not list.
+UPLOAD_STEPS = frozenset({"upload_to_atlan", "run_exit_activities", "upload"})
 FRAMEWORK_STEPS = frozenset({"get_workflow_args", "preflight_check", "upload_to_atlan", "upload", "download"})
 Change = Callable[[cst.Module], cst.Module]
 Update = Callable[..., None]  # (class, change, step=None): a failing change names the step's line when given
@@ -84,8 +86,8 @@ def patch_modules(project: AppProject, plans: list[EntityPlan], snippets: Snippe
             if step is None:
                 raise AnchorNotFound(info.path, info.line, str(error)) from None
             hint = (
-                "; the detail step must loop over the listed records in its own body, or pass --detail-step NAME "
-                "for the step that does"
+                "; a detail step reads the listed records (a loop over them, or an assignment of them it hands to a "
+                "helper); a transform is not one: pass --detail-step NAME for the step that does"
             )
             raise AnchorNotFound(info.path, info.method_line(step), f"{error}{hint}", "--detail-step") from None
         except NotFound as error:
@@ -116,8 +118,16 @@ def _patch_v2(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
     )
     for plan in plans:
         wrap = snippets.function("detail_filter", f"loop_{plan.name}")
+        keep = snippets.function("detail_filter", f"keep_{plan.name}")
+        listed = records.listed_reads(project, plan.records)
         for step in plan.anchors.detail_steps:
-            update(acts, lambda mod, s=step, w=wrap: detail_filter.limit_detail_loop(mod, acts.name, s, w), step)
+            update(
+                acts,
+                lambda mod, s=step, w=wrap, k=keep, r=listed: detail_filter.limit_detail_loop(
+                    mod, acts.name, s, w, r, k
+                ),
+                step,
+            )
     update(flow, lambda mod: _wire(project, plans, snippets, mod, "v2_workflow"))
 
 
@@ -128,10 +138,18 @@ def _patch_v3(project: AppProject, plans: list[EntityPlan], snippets: Snippets, 
     update(app, lambda mod: add_methods.add_methods(mod, app.name, snippets.cls("v3_app", "Snippet")))
     for plan in plans:
         wrap = snippets.function("detail_filter", f"loop_{plan.name}")
+        keep = snippets.function("detail_filter", f"keep_{plan.name}")
+        listed = records.listed_reads(project, plan.records)
         for step in plan.anchors.detail_steps:
             if plan.upstream is not None:
                 continue  # run() hands it a file of the changed records: nothing to change in the step itself
-            update(app, lambda mod, s=step, w=wrap: detail_filter.limit_detail_loop(mod, app.name, s, w), step)
+            update(
+                app,
+                lambda mod, s=step, w=wrap, k=keep, r=listed: detail_filter.limit_detail_loop(
+                    mod, app.name, s, w, r, k
+                ),
+                step,
+            )
             input_type, output_type = step_types(app, step)
             contract = project.find_class(input_type or "")
             if contract is None:
@@ -203,11 +221,12 @@ def _wire(
     run = _current_run(module, holder, run)
     names = _placeholders(project, run, plans[0].anchors)
     first = plans[0].anchors
-    args_options = orchestration.step_options(run, first.args_step) if first.args_step else []
+    options = orchestration.activity_options if project.shape == "v2" else orchestration.step_options
+    args_options = options(run, first.args_step) if first.args_step else []
     steps = set(task_names((project.activities or holder).node)) | FRAMEWORK_STEPS
 
     def block(fn: str, anchor: str) -> list[cst.BaseStatement]:
-        return snippets.block(name, fn, names, orchestration.step_options(run, anchor))
+        return snippets.block(name, fn, names, options(run, anchor))
 
     marker = snippets.block(name, "after_args", names, args_options)
     if first.args_step:
@@ -231,15 +250,32 @@ def _wire(
         run = orchestration.insert_after(run, a.detail_steps[-1], after_detail, f"backfill_unchanged_{e}")
         guard = next(s for s in snippets.block(name, f"detail_guard_{e}", names, []) if isinstance(s, cst.If))
         for step in a.detail_steps:
-            output_type = step_types(project.app, step)[1] if project.app else None
+            output_type = step_types(project.app, step)[1] if project.app else _v2_skipped_result(module, project, step)
             marker_name = f"changed_{e}_count" if project.shape == "v2" else f"detected_{e}"
             run = orchestration.guard_step(run, step, guard, marker_name, output_type, steps)
             if project.shape == "v3":
                 run = orchestration.rewrite_step_argument(run, step, snippets.function(name, f"detail_argument_{e}"))
-    after_upload = block("after_upload", first.upload_step)
+    # An SDK upload step uploads only with ENABLE_ATLAN_UPLOAD; a step named by --persist-after uploads nothing.
+    after_upload = block("after_upload" if first.upload_step in UPLOAD_STEPS else "after_step", first.upload_step)
     # After the last upload (the output, then run metadata, ...): state only for a run that is wholly uploaded.
-    run = orchestration.insert_after(run, first.upload_step, after_upload, "persist_incremental_state", last=True)
+    if first.upload_step in UPLOAD_STEPS:
+        run = orchestration.insert_after(run, first.upload_step, after_upload, "persist_incremental_state", last=True)
+    else:
+        run = orchestration.insert_after_step(run, first.upload_step, after_upload, "persist_incremental_state")
     return _replace_run(module, holder, run)
+
+
+def _v2_skipped_result(module: cst.Module, project: AppProject, step: str) -> str:
+    """What a skipped v2 detail activity's result is: its declared return type when the workflow module has
+    that name and it builds without arguments (the SDK's ActivityStatistics does), else an empty dict."""
+    declared = step_types(project.activities, step)[1] if project.activities else None
+    bound = {
+        alias.evaluated_alias or alias.evaluated_name
+        for node in find_all(module, cst.ImportFrom)
+        if not isinstance(node.names, cst.ImportStar)
+        for alias in node.names
+    }
+    return declared if declared and declared in bound else "dict"
 
 
 def _wire_upstream(

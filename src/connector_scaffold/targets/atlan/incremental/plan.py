@@ -15,6 +15,7 @@ from connector_scaffold.changeset import ChangeSet
 from connector_scaffold.codemods.incremental import add_methods, imports, workflow_json
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.spec import IDENTIFIER, format_validation_error
+from connector_scaffold.targets.atlan.incremental import records
 from connector_scaffold.targets.atlan.incremental.anchors import find_anchors, upstream_link
 from connector_scaffold.targets.atlan.incremental.entities import (
     EntityPlan,
@@ -51,6 +52,11 @@ class IncrementalRequest:
     id_field: str | None = None
     list_step: str | None = None
     detail_steps: tuple[str, ...] = ()
+    parent_field: str | None = None
+    records_path: str | None = None
+    records_format: str | None = None
+    persist_after: str | None = None
+    entrypoint: str | None = None
     marker_offset_hours: float | None = None
     dry_run: bool = False
     allow_dirty: bool = False
@@ -78,7 +84,12 @@ def plan(request: IncrementalRequest) -> Plan:
         )
     notes: list[str] = []
     previous = _previous_answers(root)
-    plans = [_entity_plan(project, e) for e in _merge_entities(root, previous, request, notes)]
+    entities = _merge_entities(root, previous, request, notes)
+    persist_after = request.persist_after or previous.get("persist_after") or None
+    project.entrypoint = request.entrypoint or previous.get("entrypoint") or ""
+    if not project.entrypoint and project.shape == "v3" and project.app and project.app.method("run") is None:
+        project.entrypoint = _pick_entrypoint(project, entities, persist_after)
+    plans = [_entity_plan(project, e, persist_after) for e in entities]
     offset = request.marker_offset_hours
     if offset is None:
         offset = float(previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS))
@@ -94,6 +105,8 @@ def plan(request: IncrementalRequest) -> Plan:
         "harness": asdict(_harness(project, plans)),
         "marker_offset_hours": offset,
         "entities": [p.answers() for p in plans],
+        "persist_after": persist_after or "",
+        "entrypoint": project.entrypoint,
     }
     rendered = render_template("incremental", answers, ruff_format=False)
     patched = patch_modules(project, plans, Snippets(rendered))
@@ -115,12 +128,44 @@ def plan(request: IncrementalRequest) -> Plan:
     return Plan(project, tuple(plans), changes, tuple(notes))
 
 
-def _entity_plan(project: AppProject, entity: IncrementalEntity) -> EntityPlan:
+def _pick_entrypoint(project: AppProject, entities: list[IncrementalEntity], persist_after: str | None) -> str:
+    """Of several @entrypoints, the one whose steps are all found for every entity; "" leaves the choice (and
+    its error) to the orchestrator."""
+    candidates = project.entrypoints()
+    if len(candidates) < 2:
+        return ""
+    fitting = []
+    for name in candidates:
+        project.entrypoint = name
+        try:
+            for e in entities:
+                find_anchors(project, e.name, list(e.children), e.list_step, list(e.detail_steps), persist_after)
+        except ScaffoldError:
+            continue
+        fitting.append(name)
+    project.entrypoint = ""
+    if len(fitting) != 1:
+        app = project.app
+        where = f"{app.path}:{app.line}: " if app else ""
+        found = ", ".join(fitting or candidates)
+        raise ScaffoldError(
+            f"{where}{len(fitting) or 'none'} of the @entrypoints ({', '.join(candidates)}) call the steps of "
+            f"{', '.join(e.name for e in entities)}; pass --entrypoint NAME ({found})"
+        )
+    return fitting[0]
+
+
+def _entity_plan(project: AppProject, entity: IncrementalEntity, persist_after: str | None = None) -> EntityPlan:
     """The entity's anchors in this app, and the upstream link of its detail step when it has one."""
-    anchors = find_anchors(project, entity.name, list(entity.children), entity.list_step, list(entity.detail_steps))
+    anchors = find_anchors(
+        project, entity.name, list(entity.children), entity.list_step, list(entity.detail_steps), persist_after
+    )
     links = [upstream_link(project, anchors.list_step, step) for step in anchors.detail_steps]
     # The detail step loops over its list step's output file outside its body: it gets a file of the changed.
-    return EntityPlan(entity, anchors, links[0] if len(links) == 1 else None)
+    link = links[0] if len(links) == 1 else None
+    if link is not None:
+        return EntityPlan(entity, anchors, link)
+    return EntityPlan(entity, anchors, None, **records.entity_records(project, entity, anchors))
 
 
 def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
@@ -211,12 +256,15 @@ def _merge_entities(
             )
     entity = IncrementalEntity(
         name=request.entity,
-        id_field=request.id_field or (before.id_field if before else "") or "id",
+        id_field=request.id_field or (before.id_field if before else "") or _default_id(root),
         timestamp_field=timestamp,
         children=request.children or (before.children if before else ()),
         parent=request.parent if request.parent is not None else (before.parent if before else ""),
         list_step=request.list_step or (before.list_step if before else None),
         detail_steps=request.detail_steps or (before.detail_steps if before else ()),
+        parent_field=request.parent_field or (before.parent_field if before else ""),
+        records_path=request.records_path or (before.records_path if before else ""),
+        records_format=request.records_format or (before.records_format if before else ""),
     )
     kept = [e for e in entities if e.name != request.entity]
     return sorted([*kept, entity], key=lambda e: e.name)
@@ -238,16 +286,26 @@ def _stored_entities(previous: dict[str, Any]) -> list[IncrementalEntity]:
     return entities
 
 
-def _default_timestamp(root: Path) -> str | None:
-    """The first candidate field the app's code or fixtures mention (not counting what this command wrote)."""
-    texts = [
+def _default_id(root: Path) -> str:
+    """`id`, or `guid` for an app whose code and fixtures key records by guid and never by id."""
+    # Code only: a UI config's "id" key says nothing about the records.
+    texts = _texts(root, (".py",))
+    said = {f for f in ("id", "guid") if any(f'"{f}"' in t or f"'{f}'" in t for t in texts)}
+    return "guid" if said == {"guid"} else "id"
+
+
+def _texts(root: Path, suffixes: tuple[str, ...] = (".py", ".json", ".yaml", ".yml")) -> list[str]:
+    return [
         p.read_text(encoding="utf-8", errors="replace")
         for folder in ("app", "tests")
         for p in sorted((root / folder).rglob("*"))
-        if p.suffix in (".py", ".json", ".yaml", ".yml")
-        and p.is_file()
-        and not p.relative_to(root).as_posix().startswith(GENERATED_PREFIXES)
+        if p.suffix in suffixes and p.is_file() and not p.relative_to(root).as_posix().startswith(GENERATED_PREFIXES)
     ]
+
+
+def _default_timestamp(root: Path) -> str | None:
+    """The first candidate field the app's code or fixtures mention (not counting what this command wrote)."""
+    texts = _texts(root)
     for candidate in TIMESTAMP_CANDIDATES:
         if any(f'"{candidate}"' in text or f"'{candidate}'" in text for text in texts):
             return candidate

@@ -1,31 +1,92 @@
-"""Pacing and the concurrency cap, measured where the source sees them (server side)."""
+"""Pacing and the concurrency cap, measured where the source sees them (server side).
+
+Only bounds that load cannot break are asserted: never more than the limit in any
+second, never sooner than the pace allows. How close to the limit a run gets is
+measured by the scaffold's benchmark, not asserted here.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
-from app.http_client import PACING_HEADROOM, open_client
+import pytest
+
+from app.http_client import PACING_HEADROOM, Pacer, open_client
 from app.probe import TOP_LEVEL, probe
 from tests.conftest import simulator_settings
 from tests.support.simulator import SourceSimulator
 
 ENTITY = TOP_LEVEL[0]
+RATE = 20.0
+
+
+def test_the_pacer_hands_out_slots_one_interval_apart_without_burst_credit() -> None:
+    pacer = Pacer(50.0)
+    interval = 1 / (50.0 * PACING_HEADROOM)
+    assert pacer.reserve(100.0) == 100.0
+    assert pacer.reserve(100.0) == 100.0 + interval
+    # A waiter that wakes late does not move the slots after it.
+    assert pacer.reserve(100.0 + interval + 0.004) == pytest.approx(100.0 + 2 * interval)
+    # After a pause the next request goes at once, and the one after a full interval later.
+    assert pacer.reserve(200.0) == 200.0
+    assert pacer.reserve(200.0) == pytest.approx(200.0 + interval)
+
+
+def test_requests_that_go_out_late_and_bunch_up_still_fit_in_the_window() -> None:
+    pacer = Pacer(2.0)
+    # Two requests sent together after the loop was busy past their slots...
+    pacer.sent(10.0)
+    pacer.sent(10.001)
+    # ...so the next one waits until the first is a full window old, whatever its slot.
+    assert pacer.ready_at(10.002) == pytest.approx(10.0 + pacer.window_seconds)
+    assert pacer.window_seconds > 1.0
+    # A bunch counts as if it had gone out on schedule, so it is not repeated a window later.
+    pacer.sent(10.0 + pacer.window_seconds)
+    assert pacer.ready_at(10.0 + pacer.window_seconds) == pytest.approx(10.0 + pacer.interval + pacer.window_seconds)
+    # On schedule the window never holds a request back.
+    on_time = Pacer(2.0)
+    first, second, third = (on_time.reserve(0.0) for _ in range(3))
+    on_time.sent(first)
+    on_time.sent(second)
+    assert on_time.ready_at(third) == pytest.approx(third)
 
 
 async def test_requests_are_spread_below_the_rate_limit(
     simulator: SourceSimulator,
     credentials: dict[str, object],
 ) -> None:
-    rate = 20.0
-    settings = simulator_settings(simulator, requests_per_second=rate, max_concurrency=4)
+    simulator.rate_limit = RATE
+    settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
+    count = 30
     async with open_client(settings, credentials) as client:
-        await asyncio.gather(*(probe(client, ENTITY) for _ in range(12)))
-    arrivals = sorted(moment for moment, path in simulator.arrivals if path == ENTITY.list_path)
-    assert len(arrivals) == 12
+        await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
+        assert client.stats.retries == 0
+    arrivals = sorted(simulator.arrival_times())
+    assert len(arrivals) == count
     # One request per 1/(rate * headroom) seconds, never a burst.
-    assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) / (rate * PACING_HEADROOM) * 0.9
-    busiest_second = max(sum(1 for other in arrivals if start <= other < start + 1.0) for start in arrivals)
-    assert busiest_second <= rate
+    assert arrivals[-1] - arrivals[0] >= (count - 1) / (RATE * PACING_HEADROOM) * 0.9
+    assert simulator.busiest_second() <= RATE
+    assert simulator.rate_limited == 0
+
+
+async def test_clients_of_one_source_share_its_pace(
+    simulator: SourceSimulator,
+    credentials: dict[str, object],
+) -> None:
+    # Tasks that run together (the top-level listings of a run) each open a client.
+    simulator.rate_limit = RATE
+    settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
+
+    async def probes(count: int) -> None:
+        async with open_client(settings, credentials) as client:
+            await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
+
+    await asyncio.gather(probes(15), probes(15))
+    arrivals = sorted(simulator.arrival_times())
+    assert len(arrivals) == 30
+    assert arrivals[-1] - arrivals[0] >= 29 / (RATE * PACING_HEADROOM) * 0.9
+    assert simulator.busiest_second() <= RATE
+    assert simulator.rate_limited == 0
 
 
 async def test_requests_in_flight_never_exceed_the_concurrency_cap(
@@ -34,6 +95,25 @@ async def test_requests_in_flight_never_exceed_the_concurrency_cap(
 ) -> None:
     simulator.response_delay = 0.1
     settings = simulator_settings(simulator, requests_per_second=1000.0, max_concurrency=2)
-    async with open_client(settings, credentials) as client:
-        await asyncio.gather(*(probe(client, ENTITY) for _ in range(8)))
+
+    async def probes(count: int) -> None:
+        async with open_client(settings, credentials) as client:
+            await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
+
+    # Two clients of one source: the cap is the source's, not each client's.
+    await asyncio.gather(probes(4), probes(4))
     assert simulator.max_in_flight == 2
+
+
+async def test_a_rate_limited_source_answers_429_and_the_client_retries(
+    simulator: SourceSimulator,
+    credentials: dict[str, object],
+) -> None:
+    # Pacing at four times the source's limit: the source refuses, Retry-After is honoured.
+    simulator.rate_limit = 1
+    settings = simulator_settings(simulator, requests_per_second=4.0, max_concurrency=1, max_attempts=5)
+    async with open_client(settings, credentials) as client:
+        for _ in range(2):
+            await probe(client, ENTITY)
+        assert client.stats.retries == simulator.rate_limited
+    assert simulator.rate_limited >= 1
