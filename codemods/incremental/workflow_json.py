@@ -40,15 +40,17 @@ class Span:
     items: list[Span] = field(default_factory=list)  # arrays
 
 
-def add_toggles(text: str, marker_offset_hours: float) -> str:
-    """Unchanged text when the toggles are there; the step listing them is the `metadata` step, else the last."""
+def add_toggles(text: str, marker_offset_hours: float, toggles: dict[str, dict[str, Any]] | None = None) -> str:
+    """Unchanged text when the toggles are there; the step listing them is the `metadata` step, else the last.
+
+    `toggles` replaces the REST path's (the SQL path's are the SDK's `incremental-extraction` and friends)."""
     data = json.loads(text)
     config = data.get("config") if isinstance(data, dict) else None
     properties = config.get("properties") if isinstance(config, dict) else None
     steps = config.get("steps") if isinstance(config, dict) else None
     if not isinstance(properties, dict) or not isinstance(steps, list) or not steps:
         raise ValueError("no config.properties and config.steps to add the toggles to")
-    toggles = {
+    toggles = toggles or {
         **TOGGLES,
         "marker-offset-hours": {
             "type": "number",

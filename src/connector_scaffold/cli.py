@@ -244,9 +244,16 @@ def _prompt(name: str, options: dict[str, Any]) -> dict[str, Any]:
 Examples:
   scaffold add-incremental --entity workbook --children sheet,dashboard
   scaffold add-incremental --entity dashboard --timestamp-field changed_on_utc --dry-run
-  scaffold add-incremental --entity app --children page --path ../atlan-acme-app""",
+  scaffold add-incremental --entity app --children page --path ../atlan-acme-app
+  scaffold add-incremental --path ../atlan-mysql-app          # a SQL app: no --entity
+  scaffold add-incremental --dialect postgresql               # a SQL app whose client names no URL""",
 )
-@click.option("--entity", required=True, help="The entity whose detail extraction becomes incremental.")
+@click.option("--entity", default="", help="REST apps: the entity whose detail extraction becomes incremental.")
+@click.option(
+    "--dialect",
+    type=click.Choice(["mysql", "postgresql", "snowflake"]),
+    help="SQL apps: the catalog SQL to date tables with [default: from the app's SQLAlchemy URL].",
+)
 @click.option("--children", default="", metavar="C1,C2", help="Child types the detail step extracts.")
 @click.option("--parent", help="Parent type whose changes cascade to the entity.")
 @click.option("--timestamp-field", help="Change timestamp field [default: first found of updatedAt, ...].")
@@ -267,7 +274,7 @@ Examples:
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
 @click.option("--allow-dirty", is_flag=True, help="Run on a git tree with uncommitted changes.")
 def add_incremental(entity: str, children: str, detail_steps: tuple[str, ...], **kw: Any) -> None:
-    """Add incremental extraction to an existing Atlan app (REST; SDK v2 or v3), in place."""
+    """Add incremental extraction to an existing Atlan app (REST: SDK v2 or v3; SQL: SDK v2), in place."""
     from connector_scaffold.commands.add_incremental import run
     from connector_scaffold.targets.atlan.incremental.plan import IncrementalRequest
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.pipeline import Echo, show_or_apply, written_lines
 from connector_scaffold.targets.atlan.incremental.plan import IncrementalRequest, Plan, plan
+from connector_scaffold.targets.atlan.incremental.sql.plan import SqlPlan
 
 
 def run(request: IncrementalRequest, out: Echo, err: Echo) -> int:
@@ -29,8 +30,10 @@ def run(request: IncrementalRequest, out: Echo, err: Echo) -> int:
     return 0
 
 
-def report(result: Plan, written: list[str]) -> list[str]:
+def report(result: Plan | SqlPlan, written: list[str]) -> list[str]:
     """The final report: entities made incremental, files created and modified, next steps."""
+    if isinstance(result, SqlPlan):
+        return sql_report(result, written)
     project = result.project
     lines = [f"add-incremental: {project.name} ({project.shape} app, {project.sdk_requirement})"]
     for entity_plan in result.entities:
@@ -53,6 +56,30 @@ def report(result: Plan, written: list[str]) -> list[str]:
         '  3. by hand, in the marketplace package: add incremental-extraction (configmap, default "false") and '
         "the publish path of the persistent state",
         "  4. a staging run with incremental_enabled=true, then a second run: only changed entities are re-extracted",
+    ]
+    return lines
+
+
+def sql_report(result: SqlPlan, written: list[str]) -> list[str]:
+    """The SQL path's report: the dialect, the queries derived, files written, next steps."""
+    project, facts = result.project, result.facts
+    lines = [
+        f"add-incremental: {project.name} (SQL {project.shape} app, {project.sdk_requirement}), dialect "
+        f"{result.dialect} ({facts.dialect_evidence or '--dialect'})",
+        f"  incremental queries from {facts.table_sql} and {facts.column_sql}",
+    ]
+    if not written:
+        lines.append("nothing to do: every file is already identical")
+        return lines
+    lines += written_lines(result.changes, written)
+    lines += [
+        "next steps:",
+        "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_sql.py is new",
+        "  2. install the [incremental] extra (uv sync / pip install -e .) before running the app",
+        "  3. by hand, in the marketplace package: incremental-extraction (default \"false\"), column-batch-size, "
+        "prepone-marker-hours in the configmap",
+        "  4. a staging run with incremental-extraction=true, then a second run: only changed tables' columns are "
+        "re-extracted",
     ]
     return lines
 

@@ -25,6 +25,7 @@ from connector_scaffold.targets.atlan.incremental.entities import (
     V3Harness,
 )
 from connector_scaffold.targets.atlan.incremental.patch import Snippets, patch_modules, run_input_class
+from connector_scaffold.targets.atlan.incremental.sql.plan import SqlPlan, plan_sql
 from connector_scaffold.targets.atlan.project import (
     AppProject,
     load_project,
@@ -44,7 +45,7 @@ GENERATED_PREFIXES = ("app/extracts/incremental", "tests/unit/test_incremental_"
 
 @dataclass(frozen=True)
 class IncrementalRequest:
-    entity: str
+    entity: str = ""  # required for a REST app; a SQL app's incremental unit is the table, set by the SDK
     path: Path = Path(".")
     children: tuple[str, ...] = ()
     parent: str | None = None
@@ -60,6 +61,7 @@ class IncrementalRequest:
     marker_offset_hours: float | None = None
     dry_run: bool = False
     allow_dirty: bool = False
+    dialect: str | None = None  # SQL apps: mysql, postgresql or snowflake, else read from the app's SQL client
 
 
 @dataclass(frozen=True)
@@ -70,18 +72,19 @@ class Plan:
     notes: tuple[str, ...] = ()
 
 
-def plan(request: IncrementalRequest) -> Plan:
+def plan(request: IncrementalRequest) -> Plan | SqlPlan:
     """Every file the command would write, computed in memory, parsed and compiled; nothing is written."""
-    for name in (request.entity, *request.children, *([request.parent] if request.parent else [])):
-        if not IDENTIFIER.match(name):
+    for name in (request.entity, *request.children, request.parent or ""):
+        if name and not IDENTIFIER.match(name):
             raise ScaffoldError(f"{name!r} is not an entity name (lowercase letters, digits, _)")
     root = request.path.resolve()
     project = load_project(root)
     if project.kind == "SQL":
-        raise ScaffoldError(
-            "this is a SQL connector: add-incremental does the REST path only; SQL apps use the SDK's incremental "
-            "SQL classes (IncrementalSQLMetadataExtractionActivities / IncrementalSqlMetadataExtractor)"
-        )
+        return plan_sql(project, request.dialect)
+    if not request.entity:
+        raise ScaffoldError("this is a REST app: pass --entity E (the entity whose detail extraction becomes incremental)")
+    if request.dialect:
+        raise ScaffoldError("--dialect is for SQL apps; this is a REST app")
     notes: list[str] = []
     previous = _previous_answers(root)
     entities = _merge_entities(root, previous, request, notes)
