@@ -253,11 +253,11 @@ def test_a_v2_app_below_2_4_1_must_upgrade(v2: Path) -> None:
     assert "atlan-application-sdk 2.4.0 has no incremental seam; upgrade the SDK to 2.4.1 or later" in output
 
 
-def test_a_sql_app_is_sent_to_the_sql_path(tmp_path: Path) -> None:
+def test_a_sql_app_takes_the_sql_path(tmp_path: Path) -> None:
+    """v2_mysql has a table query only: the SQL path (tests/test_add_incremental_sql.py) needs the column one too."""
     app = copy_app("v2_mysql", tmp_path / "mysql")
-    output = refused(app, "--entity", "table")
-    assert "this is a SQL connector: add-incremental does the REST path only" in output
-    assert "IncrementalSQLMetadataExtractionActivities" in output
+    output = refused(app)
+    assert "app/sql/extract_column.sql: not found; the incremental queries are derived from the app's own" in output
 
 
 def test_a_dirty_tree_is_refused_unless_allowed(v2: Path) -> None:

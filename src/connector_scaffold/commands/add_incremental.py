@@ -76,7 +76,7 @@ def sql_report(result: SqlPlan, written: list[str]) -> list[str]:
         "next steps:",
         "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_sql.py is new",
         "  2. install the [incremental] extra (uv sync / pip install -e .) before running the app",
-        "  3. by hand, in the marketplace package: incremental-extraction (default \"false\"), column-batch-size, "
+        '  3. by hand, in the marketplace package: incremental-extraction (default "false"), column-batch-size, '
         "prepone-marker-hours in the configmap",
         "  4. a staging run with incremental-extraction=true, then a second run: only changed tables' columns are "
         "re-extracted",

@@ -82,7 +82,9 @@ def plan(request: IncrementalRequest) -> Plan | SqlPlan:
     if project.kind == "SQL":
         return plan_sql(project, request.dialect)
     if not request.entity:
-        raise ScaffoldError("this is a REST app: pass --entity E (the entity whose detail extraction becomes incremental)")
+        raise ScaffoldError(
+            "this is a REST app: pass --entity E (the entity whose detail extraction becomes incremental)"
+        )
     if request.dialect:
         raise ScaffoldError("--dialect is for SQL apps; this is a REST app")
     notes: list[str] = []

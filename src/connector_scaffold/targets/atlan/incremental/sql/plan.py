@@ -113,7 +113,9 @@ def plan_sql(project: AppProject, dialect_option: str | None) -> SqlPlan:
     pyproject = root / "pyproject.toml"
     files["pyproject.toml"] = with_incremental_extra(pyproject.read_text(encoding="utf-8")).encode("utf-8")
     notes: list[str] = []
-    workflow_file = next((p for p in ("app/templates/workflow.json", "app/frontend/workflow.json") if (root / p).is_file()), None)
+    workflow_file = next(
+        (p for p in ("app/templates/workflow.json", "app/frontend/workflow.json") if (root / p).is_file()), None
+    )
     if workflow_file is None:
         notes.append(
             "no app/templates/workflow.json or app/frontend/workflow.json: the run input keys incremental-extraction, "

@@ -71,6 +71,20 @@ def output_columns(sql: str, dialect: Dialect) -> list[str] | None:
     if select is None:
         return None
     names = [e.alias_or_name for e in select.expressions]
+    if names == ["*"]:
+        return _catalog_view_columns(select)
     if any(not n or n == "*" for n in names):
         return None
     return names
+
+
+def _catalog_view_columns(select: exp.Select) -> list[str] | None:
+    """`SELECT t.* FROM information_schema.tables t` (the SDK's PostgreSQL example): the standard view's id columns,
+    which every INFORMATION_SCHEMA.TABLES / COLUMNS has."""
+    source = select.args.get("from_") or select.args.get("from")
+    table = source.find(exp.Table) if source is not None else None
+    if table is None or select.args.get("joins"):
+        return None
+    if table.db.lower() == "information_schema" and table.name.lower() in ("tables", "columns"):
+        return ["table_catalog", "table_schema", "table_name"]
+    return None
