@@ -95,7 +95,8 @@ def test_the_facts_of_a_sql_app(tmp_path: Path) -> None:
     assert (facts.table_sql, facts.column_sql) == ("app/sql/extract_table.sql", "app/sql/extract_column.sql")
     assert "app/sql/extract_temp_table_regex_column.sql" in facts.sql_files
     assert facts.step_overrides == ("fetch_columns",)
-    assert facts.workflow_run_override is None and not facts.already_incremental and facts.unknowns == ()
+    assert facts.workflow_run_override == 21  # its own run(), not super().run()
+    assert not facts.already_incremental and facts.unknowns == ()
 
 
 def test_without_a_sqlalchemy_url_the_dialect_is_asked_for_then_taken_from_the_option(tmp_path: Path) -> None:
@@ -109,20 +110,30 @@ def test_without_a_sqlalchemy_url_the_dialect_is_asked_for_then_taken_from_the_o
     assert "pg_xact_commit_timestamp" in (app / "app/sql/extract_table_incremental.sql").read_text()
 
 
-def test_a_workflow_that_overrides_run_is_refused_naming_the_line(tmp_path: Path) -> None:
-    """atlan-sample-apps connectors/mysql overrides run() (a demo step): the SDK's incremental run() would not run."""
+def test_a_workflow_with_its_own_run_gets_the_sdk_phases_around_its_steps(tmp_path: Path) -> None:
+    """atlan-sample-apps connectors/mysql orchestrates in its own run() (Temporal wants run() on the class)."""
+    app = copy_app("v2_sql_mysql", tmp_path / "mysql")
+    assert add_incremental(app).exit_code == 0
+    run = (app / "app" / "workflows.py").read_text().split("async def run(", 1)[1].split("@staticmethod", 1)[0]
+    setup = run.index("workflow_args = await self.read_incremental_state(")
+    assert run.index("activities_instance.get_workflow_args") < setup < run.index("preflight_check")
+    assert run.rstrip().endswith("await self.complete_incremental_run(workflow_args, workflow_config)")
+
+
+def test_a_run_that_returns_early_is_refused_naming_the_line(tmp_path: Path) -> None:
     app = copy_app("v2_sql_mysql", tmp_path / "mysql", git=False)
     workflows = app / "app" / "workflows.py"
+    text = workflows.read_text()
     workflows.write_text(
-        workflows.read_text().replace(
-            "    activities_cls = SQLMetadataExtractionActivities\n",
-            "    activities_cls = SQLMetadataExtractionActivities\n\n"
-            "    @workflow.run\n    async def run(self, workflow_config: dict) -> None:\n        pass\n",
+        text.replace(
+            "        retry_policy = RetryPolicy(\n",
+            "        if not workflow_args:\n            return\n        retry_policy = RetryPolicy(\n",
+            1,
         )
     )
-    git_commit(app, "run override")
+    git_commit(app, "early return")
     output = refused(app)
-    assert "app/workflows.py:19: SQLMetadataExtractionWorkflow overrides run()" in output
+    assert "app/workflows.py:19: SQLMetadataExtractionWorkflow.run() returns from more than its last line" in output
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from connector_scaffold.codemods.cst_helpers import base_names, find_all, string_value
+from connector_scaffold.codemods.incremental.sql_run import calls_super_run
 from connector_scaffold.targets.atlan.incremental.sql.dialects import DialectName, dialect_from_url
 from connector_scaffold.targets.atlan.project import AppProject, ClassInfo
 
@@ -54,7 +55,8 @@ class SqlAppFacts:
     column_sql: str | None = None
     dialect: DialectName | None = None
     dialect_evidence: str = ""
-    workflow_run_override: int | None = None  # line of the workflow's own run(), which hides the SDK's
+    # Line of the workflow's run() when it orchestrates itself (no super().run()): it gets the SDK's phases added.
+    workflow_run_override: int | None = None
     step_overrides: tuple[str, ...] = ()  # GUARDED_STEPS the activities class defines itself
     already_incremental: bool = False
     unknowns: tuple[str, ...] = field(default_factory=tuple)
@@ -83,7 +85,8 @@ def sql_app_facts(project: AppProject) -> SqlAppFacts:
     steps: tuple[str, ...] = ()
     if workflow is not None:
         info = project.find_class(workflow.name)
-        if info is not None and info.method("run") is not None:
+        run = info.method("run") if info is not None else None
+        if info is not None and run is not None and not calls_super_run(run):
             run_line = info.method_line("run")
     if activities is not None:
         info = project.find_class(activities.name)

@@ -20,6 +20,7 @@ from connector_scaffold.codemods.incremental import (
     guard_override,
     imports,
     register_activities,
+    sql_run,
     switch_base,
     workflow_json,
 )
@@ -106,9 +107,12 @@ def plan_sql(project: AppProject, dialect_option: str | None) -> SqlPlan:
     from connector_scaffold.render import render_template
 
     rendered = render_template("incremental-sql", answers, ruff_format=False)
-    snippet = cst.parse_module(rendered.pop("_scaffold_snippets/v2_activities.py"))
+    snippets = (
+        cst.parse_module(rendered.pop("_scaffold_snippets/v2_activities.py")),
+        cst.parse_module(rendered.pop("_scaffold_snippets/v2_workflow.py")),
+    )
     files: dict[str, bytes] = {p: d for p, d in rendered.items() if not p.startswith("_scaffold_snippets/")}
-    for path, module in _patch(project, facts, snippet).items():
+    for path, module in _patch(project, facts, *snippets).items():
         files[path] = module.code.encode("utf-8")
     pyproject = root / "pyproject.toml"
     files["pyproject.toml"] = with_incremental_extra(pyproject.read_text(encoding="utf-8")).encode("utf-8")
@@ -146,11 +150,6 @@ def _refuse_or_dialect(project: AppProject, facts: f.SqlAppFacts, option: str | 
             raise ScaffoldError(
                 f"{wanted}: not found; the incremental queries are derived from the app's own table and column SQL"
             )
-    if facts.workflow_run_override is not None and facts.workflow is not None:
-        raise ScaffoldError(
-            f"{facts.workflow.path}:{facts.workflow_run_override}: {facts.workflow.name} overrides run(), which would "
-            "hide the SDK's incremental run() (marker, state, column batches); move its extra steps out and delete it"
-        )
     name = option or facts.dialect
     if name is None:
         raise ScaffoldError(f"app/: cannot tell the SQL dialect: {facts.dialect_evidence}")
@@ -172,32 +171,42 @@ def _answer(query: AppQuery) -> dict[str, str]:
     }
 
 
-def _patch(project: AppProject, facts: f.SqlAppFacts, snippet: cst.Module) -> dict[str, cst.Module]:
+def _patch(
+    project: AppProject, facts: f.SqlAppFacts, activities_snippet: cst.Module, workflow_snippet: cst.Module
+) -> dict[str, cst.Module]:
     """The activities and workflow modules with their classes switched (one module may hold both)."""
     activities, workflow = facts.activities, facts.workflow
     if activities is None or workflow is None:
         raise RuntimeError("plan_sql() checks both classes first")
     modules: dict[str, cst.Module] = {}
-    snippet_class = find_class(snippet, "Snippet")
-    if snippet_class is None:
-        raise RuntimeError("the SQL snippet template defines class Snippet")
+    where = activities
     try:
         module = project.modules[activities.path]
         module = switch_base.switch_base(module, activities.name, *f.V2_ACTIVITIES, f.V2_ACTIVITIES_MODULE)
-        module = add_methods.add_methods(module, activities.name, snippet_class)
-        module = imports.ensure_imports(module, snippet)
+        module = add_methods.add_methods(module, activities.name, _snippet_class(activities_snippet))
+        module = imports.ensure_imports(module, activities_snippet)
         for step in facts.step_overrides:
             module = guard_override.defer_when_incremental(module, activities.name, step)
         modules[activities.path] = module
+        where = workflow
         module = modules.get(workflow.path, project.modules[workflow.path])
         module = switch_base.switch_base(module, workflow.name, *f.V2_WORKFLOW, f.V2_WORKFLOW_MODULE)
+        module = sql_run.incremental_run(module, workflow.name, _snippet_class(workflow_snippet))
+        module = imports.ensure_imports(module, workflow_snippet)
         info = project.find_class(workflow.name)
         if info is not None and info.method("get_activities") is not None:
             module = register_activities.register_activities(module, workflow.name, INCREMENTAL_ACTIVITIES)
         modules[workflow.path] = module
     except NotFound as error:
-        raise ScaffoldError(f"{workflow.path}: {error}") from None
+        raise ScaffoldError(f"{where.path}:{where.line}: {error}") from None
     return {p: m for p, m in modules.items() if m.code != project.modules[p].code}
+
+
+def _snippet_class(snippet: cst.Module) -> cst.ClassDef:
+    found = find_class(snippet, "Snippet")
+    if found is None:
+        raise RuntimeError("the SQL snippet templates define class Snippet")
+    return found
 
 
 def _toggles(path: Path, relative: str) -> bytes:
