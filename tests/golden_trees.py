@@ -172,6 +172,8 @@ SCENARIOS: dict[str, Callable[[Path], Path]] = {
     ),
     "incremental/v2_two_entities": _incremental("v2_two_entities", "--entity", "app", "--children", "page"),
     "incremental/stripe": _stripe_incremental,
+    "incremental/v2_sql_mysql": _incremental("v2_sql_mysql"),
+    "incremental/v2_sql_postgres": _incremental("v2_sql_postgres"),
 }
 
 

@@ -34,16 +34,14 @@ def _name(node: cst.BaseExpression) -> str:
 
 def _drop_unused_import(module: cst.Module, name: str) -> cst.Module:
     """Remove `name` from a `from x import ...` when the module no longer reads it (ruff would flag it, F401)."""
-    imports = [
-        s for s in module.body if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.ImportFrom)
-    ]
-    rest = module.with_changes(body=[s for s in module.body if s not in imports])
+    imports = {id(s): node for s in module.body if (node := _import_from(s)) is not None}
+    rest = module.with_changes(body=[s for s in module.body if id(s) not in imports])
     if name in names_in(rest):
         return module
-    body: list[cst.BaseStatement | cst.BaseCompoundStatement] = []
+    body: list[cst.BaseStatement] = []
     for statement in module.body:
-        node = statement.body[0] if statement in imports else None  # type: ignore[union-attr]
-        if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        node = imports.get(id(statement))
+        if node is None or isinstance(node.names, cst.ImportStar):
             body.append(statement)
             continue
         kept = [a for a in node.names if a.evaluated_alias or a.evaluated_name != name]
@@ -52,8 +50,15 @@ def _drop_unused_import(module: cst.Module, name: str) -> cst.Module:
         elif kept:
             last = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             names = [*kept[:-1], last] if node.lpar is None else kept
-            body.append(statement.with_changes(body=[node.with_changes(names=names)]))  # type: ignore[union-attr]
+            line = cst.ensure_type(statement, cst.SimpleStatementLine)
+            body.append(line.with_changes(body=[node.with_changes(names=names)]))
     return module.with_changes(body=body)
+
+
+def _import_from(statement: cst.BaseStatement) -> cst.ImportFrom | None:
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom):
+        return statement.body[0]
+    return None
 
 
 def _import(module: cst.Module, name: str, source: str) -> cst.Module:
