@@ -160,12 +160,13 @@ def test_queries_or_classes_that_cannot_be_established_are_refused(
     assert message in refused(app)
 
 
-def test_a_v3_sql_app_is_refused_in_one_line(tmp_path: Path) -> None:
-    app = copy_app("v2_sql_postgres", tmp_path / "pg", git=False)
-    pyproject = app / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace(">=2.4.1,<3", ">=3.50,<4"))
-    git_commit(app, "v3 pin")
-    assert "SQL path covers SDK 2.x" in refused(app)
+def test_a_v3_sql_app_is_refused_in_one_line_and_its_facts_are_read(tmp_path: Path) -> None:
+    app = copy_app("v3_sql_app", tmp_path / "v3")
+    output = refused(app)
+    assert "app/app.py:19: MySQLApp (SqlApp): SDK 3.x has no incremental SQL seam but the deprecated" in output
+    facts = sql_app_facts(load_project(app))
+    assert (facts.shape, facts.dialect, facts.activities) == ("v3", "mysql", None)
+    assert facts.app is not None and facts.app.bases == ("SqlApp",)
 
 
 def test_a_rest_app_still_needs_entity(tmp_path: Path) -> None:

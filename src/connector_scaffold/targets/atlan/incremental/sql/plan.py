@@ -137,9 +137,11 @@ def plan_sql(project: AppProject, dialect_option: str | None) -> SqlPlan:
 def _refuse_or_dialect(project: AppProject, facts: f.SqlAppFacts, option: str | None) -> DialectName:
     """The one-line refusals of the SQL path, in the order a user fixes them; the dialect when none applies."""
     if project.shape != "v2":
+        app = facts.app
+        where = f"{app.path}:{app.line}: {app.name} ({', '.join(app.bases)})" if app else "app/"
         raise ScaffoldError(
-            f"SDK {project.sdk_major}.x SQL app ({', '.join(f'{c.path} {c.name}' for c in [facts.app] if c)}): "
-            "add-incremental's SQL path covers SDK 2.x (IncrementalSQLMetadataExtractionActivities) only"
+            f"{where}: SDK {project.sdk_major}.x has no incremental SQL seam but the deprecated "
+            "IncrementalSqlMetadataExtractor (removed in v4); add-incremental's SQL path covers SDK 2.x only"
         )
     for ref, what in ((facts.activities, f.V2_ACTIVITIES), (facts.workflow, f.V2_WORKFLOW)):
         if ref is None:
