@@ -5,6 +5,7 @@ SDK in tests/test_add_incremental_sql_sdk.py; the queries against a real databas
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,50 @@ def test_a_v3_sql_app_is_refused_in_one_line_and_its_facts_are_read(tmp_path: Pa
 def test_a_rest_app_still_needs_entity(tmp_path: Path) -> None:
     app = copy_app("v2_tableau", tmp_path / "tableau")
     assert "this is a REST app: pass --entity E" in refused(app)
+
+
+def test_rest_options_on_a_sql_app_are_refused(tmp_path: Path) -> None:
+    app = copy_app("v2_sql_mysql", tmp_path / "mysql")
+    output = refused(app, "--entity", "table", "--children", "column")
+    assert "--entity, --children: REST options; this is a SQL app, whose incremental unit is the table" in output
+
+
+def test_a_workflow_json_gains_the_sdk_run_input_toggles(tmp_path: Path) -> None:
+    app = copy_app("v2_sql_postgres", tmp_path / "pg", git=False)
+    # The layout of the SDK generic template's workflow.json (metadata step last).
+    (app / "app" / "templates").mkdir()
+    (app / "app" / "templates" / "workflow.json").write_text(
+        json.dumps(
+            {
+                "id": "postgres",
+                "config": {
+                    "properties": {"include-filter": {"type": "object"}},
+                    "steps": [
+                        {"id": "credential", "properties": []},
+                        {"id": "metadata", "properties": ["include-filter"]},
+                    ],
+                },
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    git_commit(app, "workflow.json")
+    assert add_incremental(app).exit_code == 0
+    config = json.loads((app / "app" / "templates" / "workflow.json").read_text())["config"]
+    assert config["properties"]["incremental-extraction"]["default"] is False
+    assert config["properties"]["column-batch-size"]["default"] == 25000
+    assert config["steps"][1]["properties"] == [
+        "include-filter",
+        "incremental-extraction",
+        "column-batch-size",
+        "prepone-marker-hours",
+    ]
+
+
+def test_incremental_sql_written_by_hand_is_never_overwritten(tmp_path: Path) -> None:
+    app = copy_app("v2_sql_mysql", tmp_path / "mysql", git=False)
+    (app / "app" / "sql" / "extract_table_incremental.sql").write_text("SELECT 1 AS hand_written\n")
+    git_commit(app, "by hand")
+    output = refused(app)
+    assert "app/sql/extract_table_incremental.sql: already there and not written by add-incremental" in output

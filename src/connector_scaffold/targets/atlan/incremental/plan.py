@@ -40,6 +40,22 @@ DEFAULT_MARKER_OFFSET_HOURS = 2.0
 HOOKS = "app/extracts/incremental_hooks.py"
 TIMESTAMP_CANDIDATES = ("updatedAt", "updated_at", "modifiedAt", "lastModifiedTime", "createdAt")
 # What this command renders: never evidence about the app (a second entity must not pick up the first's field).
+# IncrementalRequest fields that only the REST path reads.
+REST_OPTIONS = (
+    "entity",
+    "children",
+    "parent",
+    "timestamp_field",
+    "id_field",
+    "list_step",
+    "detail_steps",
+    "parent_field",
+    "records_path",
+    "records_format",
+    "persist_after",
+    "entrypoint",
+    "marker_offset_hours",
+)
 GENERATED_PREFIXES = ("app/extracts/incremental", "tests/unit/test_incremental_", "incremental-analysis/")
 
 
@@ -80,6 +96,11 @@ def plan(request: IncrementalRequest) -> Plan | SqlPlan:
     root = request.path.resolve()
     project = load_project(root)
     if project.kind == "SQL":
+        rest_only = [f"--{o.replace('_', '-')}" for o in REST_OPTIONS if getattr(request, o)]
+        if rest_only:
+            raise ScaffoldError(
+                f"{', '.join(rest_only)}: REST options; this is a SQL app, whose incremental unit is the table"
+            )
         return plan_sql(project, request.dialect)
     if not request.entity:
         raise ScaffoldError(

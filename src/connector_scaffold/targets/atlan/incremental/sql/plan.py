@@ -152,6 +152,18 @@ def _refuse_or_dialect(project: AppProject, facts: f.SqlAppFacts, option: str | 
             raise ScaffoldError(
                 f"{wanted}: not found; the incremental queries are derived from the app's own table and column SQL"
             )
+    if not (project.root / ANSWERS_FILE).is_file():
+        by_hand = [p for p in (f.INCREMENTAL_TABLE_SQL, f.INCREMENTAL_COLUMN_SQL) if p in facts.sql_files]
+        info = project.find_class(facts.activities.name) if facts.activities else None
+        if info is not None and info.method("build_incremental_column_sql") is not None:
+            by_hand.append(
+                f"{info.path}:{info.method_line('build_incremental_column_sql')} build_incremental_column_sql()"
+            )
+        if by_hand:
+            raise ScaffoldError(
+                f"{by_hand[0]}: already there and not written by add-incremental (no {ANSWERS_FILE}); the app was made "
+                "incremental by hand, and its own incremental SQL is never overwritten"
+            )
     name = option or facts.dialect
     if name is None:
         raise ScaffoldError(f"app/: cannot tell the SQL dialect: {facts.dialect_evidence}")
