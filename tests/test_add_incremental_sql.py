@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_scaffold.targets.atlan.incremental.sql.facts import sql_app_facts
+from connector_scaffold.targets.atlan.incremental.sql.facts import describe_sql_app, sql_app_facts
 from connector_scaffold.targets.atlan.project import load_project
 from tests.incremental_helpers import add_incremental, copy_app, git_commit, snapshot
 
@@ -88,7 +88,9 @@ def test_a_dry_run_shows_the_diff_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_the_facts_of_a_sql_app(tmp_path: Path) -> None:
-    facts = sql_app_facts(load_project(copy_app("v2_sql_mysql", tmp_path / "mysql", git=False)))
+    assert describe_sql_app(copy_app("v2_tableau", tmp_path / "rest", git=False)) is None
+    facts = describe_sql_app(copy_app("v2_sql_mysql", tmp_path / "mysql", git=False))
+    assert facts is not None
     assert (facts.shape, facts.dialect) == ("v2", "mysql")
     assert facts.activities is not None and facts.activities.name == "SQLMetadataExtractionActivities"
     assert facts.activities.bases == ("BaseSQLMetadataExtractionActivities",)

@@ -8,13 +8,14 @@ so `scaffold analyze` can report it; `plan` refuses on the same facts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 
 from connector_scaffold.codemods.cst_helpers import base_names, find_all, string_value
 from connector_scaffold.codemods.incremental.sql_run import calls_super_run
 from connector_scaffold.targets.atlan.incremental.sql.dialects import DialectName, dialect_from_url
-from connector_scaffold.targets.atlan.project import AppProject, ClassInfo
+from connector_scaffold.targets.atlan.project import AppProject, ClassInfo, load_project
 
 SQL_DIR = "app/sql"
 TABLE_SQL = f"{SQL_DIR}/extract_table.sql"
@@ -60,6 +61,12 @@ class SqlAppFacts:
     step_overrides: tuple[str, ...] = ()  # GUARDED_STEPS the activities class defines itself
     already_incremental: bool = False
     unknowns: tuple[str, ...] = field(default_factory=tuple)
+
+
+def describe_sql_app(root: Path) -> SqlAppFacts | None:
+    """The facts of the app at root, or None for a REST app; ScaffoldError (one line) when it is no Atlan app."""
+    project = load_project(root.resolve())
+    return sql_app_facts(project) if project.kind == "SQL" else None
 
 
 def sql_app_facts(project: AppProject) -> SqlAppFacts:
