@@ -46,7 +46,7 @@ def coerce_filter(value: Any) -> Any:
         try:
             value = orjson.loads(value)
         except orjson.JSONDecodeError:
-            logger.warning("An include/exclude filter is not JSON, so it is ignored")
+            logger.warning("An include/exclude filter is not JSON, so it is ignored", exc_info=True)
             return {}
     if not isinstance(value, dict):
         return value
