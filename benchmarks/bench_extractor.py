@@ -198,6 +198,8 @@ async def _drive(args: argparse.Namespace) -> int:
 
     rows: list[Row] = []
     with SourceSimulator(Dataset()) as simulator:
+        # The host belongs to the credential: the client goes where the credential points.
+        credentials.update(conftest.simulator_credentials(simulator))
 
         async def measure(name: str, rate: float, delay: float, data: Any, in_flight: float, body: Any) -> None:
             simulator.reset(data)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.conftest import SPECS
 from tests.sdk_venv import run_app_suite, run_in_venv
 
 pytestmark = pytest.mark.sdk
@@ -20,13 +21,20 @@ def test_generated_app_suite_passes_offline(sdk3_venv, rendered_apps, name):
     run_app_suite(sdk3_venv, rendered_apps[name])
 
 
-@pytest.mark.parametrize("name", ["stripe", "github", "generic"])
-def test_conformance_has_no_error_findings(sdk3_venv, rendered_apps, name, tmp_path):
+@pytest.mark.parametrize("name", sorted(p.name.removesuffix(".answers.yml") for p in SPECS.glob("*.answers.yml")))
+def test_conformance_has_no_errors_and_no_unsuppressed_warnings(sdk3_venv, rendered_apps, name, tmp_path):
     app = rendered_apps[name]
     sarif = tmp_path / "conformance.sarif"
     tool = str(sdk3_venv / "bin" / "atlan-application-sdk-conformance")
     done = run_in_venv(sdk3_venv, [tool, "detect", "--repo", str(app), "--output", str(sarif)], app)
     results = [r for run in json.loads(sarif.read_text())["runs"] for r in run.get("results", [])]
-    errors = [f"{r['ruleId']}: {r['message']['text']}" for r in results if r.get("level", "warning") == "error"]
-    assert errors == [], errors
+    # An in-source `# conformance: ignore[RULE] reason` is the only accepted suppression: the reason sits beside
+    # the code it excuses.
+    open_findings = [
+        f"{r.get('level', 'warning')} {r['ruleId']}: {r['message']['text'][:300]}"
+        for r in results
+        if r.get("level", "warning") in ("error", "warning")
+        and not any(s.get("status") == "accepted" for s in r.get("suppressions", []))
+    ]
+    assert open_findings == [], "\n".join(open_findings)
     assert done.returncode == 0, done.stderr[-2000:]

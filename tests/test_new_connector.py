@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import SPECS, scaffold_process, tree_bytes
+from tests.conftest import REPO, SPECS, scaffold_process, tree_bytes
 
 REQUIRED_FILES = [
     ".copier-answers.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     "README.md",
-    "app/templates/workflow.json",
+    ".github/workflows/tests.yaml",
+    "Dockerfile",
+    "app.yaml",
+    "app/generated/atlan-connectors-stripe.json",
+    "app/generated/manifest.json",
+    "app/generated/stripe.json",
     "atlan.yaml",
     "main.py",
     "pyproject.toml",
@@ -38,6 +44,20 @@ def test_defaults_write_a_complete_app(cli, tmp_path):
     assert "(App)" in connector and "@task" in connector and "self.upload(" in connector
     for entity in ("customer", "charge", "invoice", "invoice_line_item", "product", "subscription"):
         assert f"extract_{entity}" in connector
+    _assert_dev_tooling_installs_itself(app)
+
+
+def _assert_dev_tooling_installs_itself(app):
+    """The hooks come from this repository's .pre-commit-hooks.yaml; the README's ruff is in the test extra."""
+    shipped = {hook["id"] for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    repos = yaml.safe_load((app / ".pre-commit-config.yaml").read_text())["repos"]
+    ours = [repo for repo in repos if {hook["id"] for hook in repo["hooks"]} & shipped]
+    assert len(ours) == 1 and ours[0]["repo"] != "local" and ours[0]["rev"]
+    assert {hook["id"] for hook in ours[0]["hooks"]} == shipped
+    assert all("language" not in hook for repo in repos for hook in repo["hooks"])
+    pyproject = tomllib.loads((app / "pyproject.toml").read_text())
+    assert any(req.startswith("ruff") for req in pyproject["project"]["optional-dependencies"]["test"])
+    assert "ignore::DeprecationWarning" not in pyproject["tool"]["pytest"]["ini_options"].get("filterwarnings", [])
 
 
 def test_dry_run_lists_every_file_and_writes_nothing(cli, tmp_path):

@@ -46,6 +46,9 @@ def test_wheel_is_self_contained(tmp_path):
     assert done.returncode == 0, done.stderr
     listed = [line.split() for line in done.stdout.splitlines()]
     assert ["create", "app/connector.py"] in listed
+    # Dot-folders and the SDK 3.x UI folder travel in the wheel too.
+    for path in (".github/workflows/tests.yaml", "app/generated/manifest.json", "Dockerfile"):
+        assert ["create", path] in listed, path
     # pip byte-compiles the template's plain .py files; their caches must not be rendered.
     assert not [line for line in listed if any("__pycache__" in part or part.endswith(".pyc") for part in line)]
     probe = subprocess.run(

@@ -129,7 +129,7 @@ def test_d_incremental_app_stays_incremental(pair, tmp_path):
     for path, data in before.items():
         if path.startswith(("app/extracts/incremental", "tests/unit/test_incremental_", ".copier-answers.inc")):
             assert after[path] == data, path
-    for path in ("app/connector.py", "app/contracts.py", "app/templates/workflow.json"):
+    for path in ("app/connector.py", "app/contracts.py", "app/generated/stripe.json"):
         assert after[path] == before[path], f"{path}: the add-incremental patches must survive"
     assert b"incremental_enabled: bool = False" in after["app/contracts.py"]
     assert b"offline, in seconds" in after["README.md"] and ".pre-commit-config.yaml" not in after

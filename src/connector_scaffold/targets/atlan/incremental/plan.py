@@ -38,6 +38,8 @@ ANSWERS_FILE = ".copier-answers.incremental.yml"
 DEFAULT_MARKER_OFFSET_HOURS = 2.0
 # The one generated module the user edits: created once, later only extended (every other one is regenerated).
 HOOKS = "app/extracts/incremental_hooks.py"
+# The credential forms beside an SDK 3.x app's setup form (the SDK's own exclusion list, common/_generated_tree.py).
+GENERATED_NON_FORM_PREFIXES = ("atlan-connectors-", "csa-connectors-", "artifact_schemas")
 TIMESTAMP_CANDIDATES = ("updatedAt", "updated_at", "modifiedAt", "lastModifiedTime", "createdAt")
 # What this command renders: never evidence about the app (a second entity must not pick up the first's field).
 # IncrementalRequest fields that only the REST path reads.
@@ -144,7 +146,10 @@ def plan(request: IncrementalRequest) -> Plan | SqlPlan:
     files.update({path: module.code.encode("utf-8") for path, module in patched.items()})
     workflow_json = _workflow_json(root)
     if workflow_json is None:
-        notes.append("no app/templates/workflow.json or app/frontend/workflow.json: add the UI toggles by hand")
+        notes.append(
+            "no setup form (app/templates/workflow.json, app/frontend/workflow.json or one in app/generated/):"
+            " add the UI toggles by hand"
+        )
     else:
         files[workflow_json] = _add_toggles(root / workflow_json, workflow_json, offset)
     changes = ChangeSet(root)
@@ -339,7 +344,13 @@ def _default_timestamp(root: Path) -> str | None:
 
 
 def _workflow_json(root: Path) -> str | None:
+    """The app's setup form: SDK 2.x places, else the one form in SDK 3.x's app/generated/."""
     for candidate in ("app/templates/workflow.json", "app/frontend/workflow.json"):
         if (root / candidate).is_file():
             return candidate
-    return None
+    forms = sorted(
+        path
+        for path in (root / "app" / "generated").glob("*.json")
+        if path.stem != "manifest" and not path.stem.startswith(GENERATED_NON_FORM_PREFIXES)
+    )
+    return forms[0].relative_to(root).as_posix() if len(forms) == 1 else None
