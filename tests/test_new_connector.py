@@ -16,7 +16,9 @@ REQUIRED_FILES = [
     ".gitignore",
     ".pre-commit-config.yaml",
     "README.md",
+    "app/asset_mapper.py",
     "app/templates/workflow.json",
+    "app/transformed.py",
     "atlan.yaml",
     "main.py",
     "pyproject.toml",
@@ -38,6 +40,9 @@ def test_defaults_write_a_complete_app(cli, tmp_path):
     assert "(App)" in connector and "@task" in connector and "self.upload(" in connector
     for entity in ("customer", "charge", "invoice", "invoice_line_item", "product", "subscription"):
         assert f"extract_{entity}" in connector
+    # The transform writes Atlan assets, and the result hands them to publish.
+    assert "write_assets(" in connector or "write_assets," in connector
+    assert "transformed_data_prefix=handoff.transformed_data_prefix" in connector
 
 
 def test_dry_run_lists_every_file_and_writes_nothing(cli, tmp_path):

@@ -61,9 +61,11 @@ def _templated(path: str) -> bool:
     return "{" in path
 
 
-def _source_url(path: str) -> str | None:
-    """A link for a path a person can open; a templated path names no single URL."""
-    return None if _templated(path) else BASE_URL + path
+def _set_source_url(asset: APIPath | APIObject, path: str) -> None:
+    """A link a person can open; a templated path names no single URL, so it gets none
+    (left unset, not null: a null would clear a URL someone set in Atlan)."""
+    if not _templated(path):
+        asset.source_url = BASE_URL + path
 
 
 def epoch_millis(value: str | None) -> int | None:
@@ -130,7 +132,7 @@ def map_api_paths(connection_qualified_name: str) -> list[APIPath]:
         # The object this endpoint returns: the path's link into the entity's fields.
         asset.api_is_object_reference = True
         asset.api_object_qualified_name = object_qualified_name(connection_qualified_name, uses[0][0].name)
-        asset.source_url = _source_url(path)
+        _set_source_url(asset, path)
         assets.append(asset)
     return assets
 
@@ -155,8 +157,10 @@ def map_api_object(
     asset.api_spec_name = DISPLAY_NAME
     asset.api_spec_qualified_name = spec_qualified_name(connection_qualified_name)
     asset.description = _object_description(entity, stats)
-    asset.source_url = _source_url(entity.list_path)
-    asset.source_updated_at = epoch_millis(stats.latest_change)
+    _set_source_url(asset, entity.list_path)
+    changed = epoch_millis(stats.latest_change)
+    if changed is not None:
+        asset.source_updated_at = changed
     return asset
 
 
