@@ -20,9 +20,11 @@ REQUIRED_FILES = [
     ".github/workflows/tests.yaml",
     "Dockerfile",
     "app.yaml",
+    "app/asset_mapper.py",
     "app/generated/atlan-connectors-stripe.json",
     "app/generated/manifest.json",
     "app/generated/stripe.json",
+    "app/transformed.py",
     "atlan.yaml",
     "main.py",
     "pyproject.toml",
@@ -44,6 +46,9 @@ def test_defaults_write_a_complete_app(cli, tmp_path):
     assert "(App)" in connector and "@task" in connector and "self.upload(" in connector
     for entity in ("customer", "charge", "invoice", "invoice_line_item", "product", "subscription"):
         assert f"extract_{entity}" in connector
+    # The transform writes Atlan assets, and the result hands them to publish.
+    assert "write_assets(" in connector or "write_assets," in connector
+    assert "transformed_data_prefix=handoff.transformed_data_prefix" in connector
     _assert_dev_tooling_installs_itself(app)
 
 
