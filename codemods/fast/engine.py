@@ -1,0 +1,63 @@
+"""Lint one file's source with CPython's `ast`: one C parse, one walk for every rule, no libcst.
+
+`lint` returns None where the libcst engine must decide instead: a file that does not parse (SCF000 is worded and
+placed by the libcst engine), a BOM or a non-UTF-8 encoding (columns), a rule that asks for it (SCF007, whose fix
+decides what it reports), and a file with findings and a `# scaffold: ignore` comment (the span a comment may sit
+on is libcst's, block footers included). Everything else gets the libcst engine's findings, positions and [*].
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+
+from ..lint.findings import Finding, file_ignores, silenced_by_file
+from .rule import FastReport, FastRule, NeedsCst
+from .rules import FAST_RULES
+from .source import Source
+from .walk import handler_tables, walk
+
+_LINE_IGNORE = re.compile(rb"#\s*scaffold:\s*ignore(?!-)", re.IGNORECASE)
+
+
+def lint(source: bytes, rules: Sequence[type[FastRule]] = FAST_RULES) -> list[Finding] | None:
+    reports = run_rules(source, rules)
+    if reports is None:
+        return None
+    if not reports:
+        return []
+    whole_file = file_ignores(source)
+    if whole_file is not None:
+        reports = [report for report in reports if not silenced_by_file(report.code, whole_file)]
+        if not reports:
+            return []
+    if _LINE_IGNORE.search(source):
+        return None
+    messages = {rule.CODE: rule.MESSAGE for rule in rules}
+    found = {Finding(r.line, r.column + 1, r.code, messages[r.code], r.fixable) for r in reports}
+    return sorted(found)
+
+
+def run_rules(source: bytes, rules: Sequence[type[FastRule]]) -> list[FastReport] | None:
+    """Every report of the rules whose keywords occur in `source`; None when the libcst engine must decide."""
+    if source.startswith(b"\xef\xbb\xbf"):
+        return None
+    if not source.isascii():
+        try:
+            source.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        tree = compile(source, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    active = [rule for rule in rules if not rule.KEYWORDS or any(word in source for word in rule.KEYWORDS)]
+    reports: list[FastReport] = []
+    text = Source(source)
+    visit, leave = handler_tables(rule(reports, text) for rule in active)
+    try:
+        walk(tree, visit, leave)
+    except (NeedsCst, RecursionError):
+        return None
+    return reports
