@@ -1,9 +1,10 @@
 """Lint one file's source with CPython's `ast`: one C parse, one walk for every rule, no libcst.
 
 `lint` returns None where the libcst engine must decide instead: a file that does not parse (SCF000 is worded and
-placed by the libcst engine), a BOM or a non-UTF-8 encoding (columns), a rule that asks for it (SCF007, whose fix
-decides what it reports), and a file with findings and a `# scaffold: ignore` comment (the span a comment may sit
-on is libcst's, block footers included). Everything else gets the libcst engine's findings, positions and [*].
+placed by the libcst engine), a BOM or a non-UTF-8 encoding (columns), a rule that is CST_ONLY (SCF007, whose fix
+decides what it reports), and a file with a `# scaffold: ignore` comment (the span a comment may sit on is
+libcst's, block footers included). All but the parse are decided on the bytes, before parsing, so such a file
+costs what the libcst engine costs. Everything else gets the libcst engine's findings, positions and [*].
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..lint.findings import Finding, file_ignores, silenced_by_file
-from .rule import FastReport, FastRule, NeedsCst
+from .rule import FastReport, FastRule
 from .rules import FAST_RULES
 from .source import Source
 from .walk import handler_tables, walk
@@ -32,8 +33,6 @@ def lint(source: bytes, rules: Sequence[type[FastRule]] = FAST_RULES) -> list[Fi
         reports = [report for report in reports if not silenced_by_file(report.code, whole_file)]
         if not reports:
             return []
-    if _LINE_IGNORE.search(source):
-        return None
     messages = {rule.CODE: rule.MESSAGE for rule in rules}
     found = {Finding(r.line, r.column + 1, r.code, messages[r.code], r.fixable) for r in reports}
     return sorted(found)
@@ -48,16 +47,20 @@ def run_rules(source: bytes, rules: Sequence[type[FastRule]]) -> list[FastReport
             source.decode("utf-8")
         except UnicodeDecodeError:
             return None
+    active = [rule for rule in rules if rule.applies_to(source)]
+    if not active:
+        return []
+    if any(rule.CST_ONLY for rule in active) or _LINE_IGNORE.search(source):
+        return None
     try:
         tree = compile(source, "<file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    active = [rule for rule in rules if not rule.KEYWORDS or any(word in source for word in rule.KEYWORDS)]
     reports: list[FastReport] = []
     text = Source(source)
     visit, leave = handler_tables(rule(reports, text) for rule in active)
     try:
         walk(tree, visit, leave)
-    except (NeedsCst, RecursionError):
+    except RecursionError:
         return None
     return reports

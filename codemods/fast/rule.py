@@ -4,6 +4,7 @@ their position (or ask for the libcst engine when the finding's fix is decided t
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -19,14 +20,15 @@ class FastReport:
     fixable: bool
 
 
-class NeedsCst(Exception):
-    """Raised by a rule whose finding here only libcst can settle (the fix decides what is reported)."""
-
-
 class FastRule:
     CODE: ClassVar[str]
     MESSAGE: ClassVar[str]
     KEYWORDS: ClassVar[tuple[bytes, ...]] = ()
+    # Patterns that must all occur in the source for a finding to be possible (beyond one of the KEYWORDS): a file
+    # no rule can flag is not even parsed. Each is a necessary condition of the rule's logic, on the raw bytes.
+    REQUIRES: ClassVar[tuple[re.Pattern[bytes], ...]] = ()
+    # A rule only the libcst engine decides: a file it applies to is linted there.
+    CST_ONLY: ClassVar[bool] = False
     # The visit_/leave_ methods a base class implements for its subclasses (see fast.bases).
     HANDLES: ClassVar[frozenset[str]] = frozenset()
 
@@ -54,5 +56,8 @@ class FastRule:
     def report_at(self, line: int, column: int, last: int, *, fixable: bool = False) -> None:
         self._reports.append(FastReport(line, column, last, self.CODE, fixable))
 
-    def needs_cst(self) -> None:
-        raise NeedsCst(self.CODE)
+    @classmethod
+    def applies_to(cls, source: bytes) -> bool:
+        return (not cls.KEYWORDS or any(word in source for word in cls.KEYWORDS)) and all(
+            pattern.search(source) for pattern in cls.REQUIRES
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ...lint.vocabulary import PERSIST_CALL
 from ..bases import FastScopedRule, Function
@@ -18,6 +19,8 @@ class PersistBeforeUpload(FastScopedRule):
     CODE = "SCF003"
     MESSAGE = "state or marker persisted before the upload; persist it after the upload succeeded"
     KEYWORDS = (b"upload",)
+    # A persist call (PERSIST_CALL, directly or as an activity's name) or a state's commit().
+    REQUIRES = (re.compile(rb"(?:persist|save|store|write|commit|update)_\w*(?:marker|state|watermark)|commit"),)
 
     def setup(self) -> None:
         self._calls: list[list[tuple[str, ast.Call]]] = []

@@ -37,6 +37,11 @@ class WallClockWatermark(FastScopedRule):
     CODE = "SCF004"
     MESSAGE = "watermark taken from the wall clock after extraction; capture it before extracting (fetch_marker)"
     KEYWORDS = (b"now", b"time", b"today")
+    # A clock call (every name in _CLOCKS ends so) and a sink: a watermark name or a persist call.
+    REQUIRES = (
+        re.compile(rb"\b(?:now|utcnow|today|time|time_ns)\s*\("),
+        re.compile(rb"(?i)marker|watermark|high_water|last_sync|last_extract|state"),
+    )
 
     def setup(self) -> None:
         self._extracted: list[bool] = [False]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from ...lint.vocabulary import STATE_READ_CALL
@@ -19,6 +20,7 @@ class BroadExceptStateRead(FastRule):
     CODE = "SCF005"
     MESSAGE = "broad except around a state or marker read; catch StorageNotFoundError only"
     KEYWORDS = (b"marker", b"state", b"watermark", b"probe", b"materialize", b"download_", b"get_content")
+    REQUIRES = (re.compile(rb"\bexcept\b"),)
 
     def setup(self) -> None:
         self._tries: list[list[Any]] = []

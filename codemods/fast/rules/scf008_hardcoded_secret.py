@@ -51,6 +51,13 @@ def credential_name(name: str) -> bool:
 
 class HardcodedSecret(FastBindingRule):
     CODE = "SCF008"
+    # A credential name (CREDENTIAL_NAME, any case) or the start of a key format.
+    REQUIRES = (
+        re.compile(
+            rb"(?i)passw|pwd|secret|token|api_?key|access_?key|private_?key"
+            rb"|[sr]k_live_|gh[pousr]_|github_pat_|AKIA|ASIA|xox[abposr]-|-----BEGIN"
+        ),
+    )
     MESSAGE = "hard-coded secret; read it from the credential store (self.context.resolve_credential_raw)"
 
     def on_binding(self, name: str, value: ast.expr) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ..nodes import is_false
 from ..rule import FastRule
@@ -14,6 +15,7 @@ class TlsVerificationDisabled(FastRule):
     CODE = "SCF010"
     MESSAGE = "TLS verification disabled (verify=False); pass a CA bundle instead"
     KEYWORDS = (b"verify",)
+    REQUIRES = (re.compile(rb"\bFalse\b"),)
 
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg in VERIFY and is_false(node.value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ..rule import FastRule
 
@@ -11,6 +12,7 @@ class SwallowedError(FastRule):
     CODE = "SCF012"
     MESSAGE = "error silently swallowed (except ...: pass); log it, dead-letter it or re-raise"
     KEYWORDS = (b"except",)
+    REQUIRES = (re.compile(rb"\bpass\b|\.\.\."),)
 
     def setup(self) -> None:
         # Handlers of a try* are ExceptStarHandlers to libcst, which this rule does not look at.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ..bases import FastScopedRule
 
@@ -13,6 +14,7 @@ class TransferInsideTask(FastScopedRule):
     CODE = "SCF013"
     MESSAGE = "self.upload/download inside a @task; call it from run() or an @entrypoint"
     KEYWORDS = (b"upload", b"download", b"cleanup_storage")
+    REQUIRES = (re.compile(rb"\bself\b"), re.compile(rb"task"))
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
