@@ -32,7 +32,7 @@ def ruleset_version() -> str:
     digest = hashlib.sha256(f"{_FORMAT}:{sys.version_info[:2]}".encode())
     # The rules read the tree through the shared CST helpers, so a change there changes findings too.
     paths = [codemods_dir() / "cst_helpers.py"]
-    for folder in ("lint", "rules"):
+    for folder in ("lint", "rules", "fast", "fast/rules"):
         paths.extend(sorted((codemods_dir() / folder).glob("*.py")))
     for path in paths:
         digest.update(path.name.encode())
