@@ -26,7 +26,8 @@ AWKWARD = (
     'BASE_URL = "http://" "api.example.com"\nHOST_URL = ("http://api.stripe.com"\n    "/v1")\n',
     'url = f"{scheme}http://x.io"\nbase = f"http://{host}"\nSERVER = b"http://10.0.0.1"\n',
     "async def run(self):\n    async with httpx.AsyncClient(timeout=None) as c:\n        await c.get(u)\n",
-    "import httpx\nasync def run(self):\n    async with httpx.AsyncClient(timeout=None) as c:\n        await c.get(u)\n",
+    "import httpx\nasync def run(self):\n    async with httpx.AsyncClient(timeout=None) as c:\n"
+    "        await c.get(u)\n",
     "try:\n    x()\nexcept* ValueError:\n    pass\ntry:\n    y()\nexcept ValueError: ...\n",
     "def f(a, b=1, /, c=2, *d, incremental_enabled=True, e, **f):\n    pass\n",
     "value = eval(text)  # scaffold: ignore[SCF016]\nother = exec(code)\n",

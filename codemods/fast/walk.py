@@ -44,11 +44,16 @@ def _if_exp(node: ast.IfExp) -> Iterator[Any]:
     yield node.orelse
 
 
+def _where(node: ast.expr | ast.keyword) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
 def _call(node: ast.Call) -> Iterable[Any]:
     yield node.func
     if node.args and node.keywords:
+        arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
         # ast keeps keywords apart; in the source they may come before a *args.
-        yield from sorted([*node.args, *node.keywords], key=lambda arg: (arg.lineno, arg.col_offset))
+        yield from sorted(arguments, key=_where)
     else:
         yield from node.args
         yield from node.keywords

@@ -10,6 +10,7 @@ from .vocabulary import INCREMENTAL_FLAGS, PERSIST_CALL, STATE_READ_CALL, Role
 
 __all__ = ["INCREMENTAL_FLAGS", "PERSIST_CALL", "STATE_READ_CALL", "Role", "role_of"]
 
+
 def role_of(function: cst.FunctionDef, in_class: bool) -> Role | None:
     """What the SDK makes of a method: a v3 @task, a v2 activity, or the orchestration (run / @entrypoint)."""
     names = set(decorator_names(function))

@@ -8,7 +8,6 @@ from ...lint.vocabulary import INCREMENTAL_FLAGS
 from ..nodes import target_name
 from ..rule import FastRule
 
-
 _FORCE_FULL = "force_full_extraction"
 
 
@@ -18,7 +17,8 @@ class ForceFullExtractionMissing(FastRule):
     KEYWORDS = (b"incremental",)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        header_end = max((part.end_lineno or 0 for part in (*node.bases, *node.keywords)), default=node.lineno)
+        ends = [part.end_lineno or 0 for part in node.bases] + [part.end_lineno or 0 for part in node.keywords]
+        header_end = max(ends, default=node.lineno)
         if node.body[0].lineno <= header_end:
             return  # `class A: x = 1`: libcst's rule reads indented bodies only
         flag: ast.stmt | None = None
@@ -32,13 +32,15 @@ class ForceFullExtractionMissing(FastRule):
             return
         # libcst reports the whole line the flag is on: its first statement.
         first = min(
-            (s for s in node.body if s.lineno == flag.lineno), key=lambda s: s.col_offset  # type: ignore[union-attr]
+            (s for s in node.body if s.lineno == flag.lineno),
+            key=lambda s: s.col_offset,
         )
         line, column = self.source.position(first)
         self.report_at(line, column, flag.end_lineno or line, fixable=True)
 
 
 def _declared(statement: ast.stmt) -> set[str]:
+    targets: list[ast.expr]
     if isinstance(statement, ast.AnnAssign):
         targets = [statement.target]
     elif isinstance(statement, ast.Assign):

@@ -9,7 +9,7 @@ from ...lint.vocabulary import PERSIST_CALL
 from ..bases import FastScopedRule, Function
 from ..nodes import dotted, last_name, positional, string_value, target_name
 
-_CLOCKS = frozenset(
+CLOCKS = frozenset(
     {
         "datetime.now",
         "datetime.utcnow",
@@ -28,16 +28,16 @@ _CLOCKS = frozenset(
         "workflow.now",
     }
 )
-_WATERMARK_NAME = re.compile(r"marker|watermark|high_water|last_sync|last_extract", re.IGNORECASE)
-_EXTRACT_CALL = re.compile(r"^(extract|fetch|list|paginate|crawl|scan)(_|$)")
-_ACTIVITY_CALLS = frozenset({"execute_activity", "execute_activity_method"})
+WATERMARK_NAME = re.compile(r"marker|watermark|high_water|last_sync|last_extract", re.IGNORECASE)
+EXTRACT_CALL = re.compile(r"^(extract|fetch|list|paginate|crawl|scan)(_|$)")
+ACTIVITY_CALLS = frozenset({"execute_activity", "execute_activity_method"})
 
 
 class WallClockWatermark(FastScopedRule):
     CODE = "SCF004"
     MESSAGE = "watermark taken from the wall clock after extraction; capture it before extracting (fetch_marker)"
     KEYWORDS = (b"now", b"time", b"today")
-    # A clock call (every name in _CLOCKS ends so) and a sink: a watermark name or a persist call.
+    # A clock call (every name in CLOCKS ends so) and a sink: a watermark name or a persist call.
     REQUIRES = (
         re.compile(rb"\b(?:now|utcnow|today|time|time_ns)\s*\("),
         re.compile(rb"(?i)marker|watermark|high_water|last_sync|last_extract|state"),
@@ -54,25 +54,25 @@ class WallClockWatermark(FastScopedRule):
         self._extracted.pop()
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        if any(_WATERMARK_NAME.search(target_name(t) or "") for t in node.targets):
+        if any(WATERMARK_NAME.search(target_name(t) or "") for t in node.targets):
             self._sinks.append((node, False))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if _WATERMARK_NAME.search(target_name(node.target) or ""):
+        if WATERMARK_NAME.search(target_name(node.target) or ""):
             self._sinks.append((node, False))
 
     def visit_Call(self, node: ast.Call) -> None:
-        if dotted(node.func) in _CLOCKS:
+        if dotted(node.func) in CLOCKS:
             if self._sinks and (self._sinks[-1][1] or self._extracted[-1]):
                 self.report(node)
             return
         name = last_name(node.func) or ""
-        if name in _ACTIVITY_CALLS:
+        if name in ACTIVITY_CALLS:
             activity = next(iter(positional(node)), None)
             name = (activity and (last_name(activity) or string_value(activity))) or ""
         if PERSIST_CALL.match(name):
             self._sinks.append((node, True))
-        elif _EXTRACT_CALL.match(name) and not _WATERMARK_NAME.search(name) and "state" not in name:
+        elif EXTRACT_CALL.match(name) and not WATERMARK_NAME.search(name) and "state" not in name:
             self._extracted[-1] = True
 
     def _leave(self, node: ast.AST) -> None:

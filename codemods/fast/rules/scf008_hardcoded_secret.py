@@ -76,7 +76,10 @@ class HardcodedSecret(FastBindingRule):
             self._pieces(node)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
-        if any(isinstance(v, ast.Constant) and KEY_FORMATS.search(v.value) for v in node.values):
+        if any(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and KEY_FORMATS.search(v.value)
+            for v in node.values
+        ):
             self._pieces(node)
 
     def _pieces(self, node: ast.Constant | ast.JoinedStr) -> None:

@@ -32,9 +32,10 @@ class PlainHttpUrl(FastBindingRule):
         if URL_NAME.search(name) and _starts_http(value) and insecure(self._leading_text(value)):
             self.report(value)
 
-    def _leading_text(self, value: ast.Constant | ast.JoinedStr) -> str:
+    def _leading_text(self, value: ast.expr) -> str:
         """libcst's leading text: the first piece of a concatenation, raw (a string without its prefix and
         quotes, an f-string up to its first placeholder)."""
+        assert isinstance(value, ast.Constant | ast.JoinedStr)
         first = self.source.pieces(value)[0]
         if first.formatted:
             return first.text

@@ -28,7 +28,7 @@ class HandBuiltPersistentPath(FastRule):
             self._pieces(node, docstring=id(node) in self._docstrings)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
-        if any(isinstance(v, ast.Constant) and PREFIX in v.value for v in node.values):
+        if any(isinstance(v, ast.Constant) and isinstance(v.value, str) and PREFIX in v.value for v in node.values):
             self._pieces(node, docstring=False)
 
     def _pieces(self, node: ast.Constant | ast.JoinedStr, docstring: bool) -> None:
