@@ -127,6 +127,9 @@ def fixture_costs(repeat: int) -> tuple[int, int, float]:
     rules = engine.load_rules()
     sources = [path.read_bytes() for path in sorted((REPO / "fixtures").rglob("*.py"))]
     sources += [dedent(s).encode() for r in rules for s in (*r.VALID, *(c.code for c in r.INVALID))]
+    for data in sources[:3]:  # imports and first-call caches are not a file's cost
+        lint_source(data)
+        engine.lint(data, rules)
     slower, worst = 0, 0.0
     for data in sources:
         new, old = [], []

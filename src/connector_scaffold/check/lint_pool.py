@@ -3,11 +3,9 @@ there are enough files to pay for the workers (a pre-commit run of a few files s
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from connector_scaffold.codemods.lint.findings import Finding
 
@@ -40,6 +38,10 @@ def lint_many(contents: Sequence[bytes], workers: int | None = None) -> list[lis
     workers = min(workers or _workers(), len(contents) // (POOL_THRESHOLD // 2) or 1)
     if workers < 2 or len(contents) < POOL_THRESHOLD:
         return [lint_source(data) for data in contents]
+    # Imported here: a run of a few files (pre-commit) never pays for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: the workers start with the engine already imported (spawn would import it again in each).
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     from connector_scaffold.codemods.fast import engine  # noqa: F401  (imported before forking)
