@@ -6,6 +6,7 @@ run --runs times, interleaved, so that load from other processes falls on all of
 median and best wall time and the median CPU time (the process and its workers):
 
   ruff       ruff check --no-cache TREE                            the reference
+  python     python -c pass                                        the floor of any Python tool's run
   baseline   --baseline-src's scaffold check --no-cache TREE         today's engine, when given
   no-cache   scaffold check --no-cache TREE                        target: cold <= 10x ruff
   cold/warm  scaffold check TREE with an empty, then a full cache   target: warm <= 0.1x cold
@@ -110,6 +111,8 @@ def command_timings(args: argparse.Namespace, tree: Path, files: list[Path], wor
 
     for _ in range(args.runs):
         run("ruff", [*ruff_command(), "check", "--no-cache", "--exit-zero", "--quiet", str(tree)])
+        # The floor of any run of a Python tool: starting the interpreter.
+        run("python", [sys.executable, "-c", "pass"])
         if base_env is not None:
             run("baseline", [*scaffold, "check", "--no-cache", str(tree)], base_env)
         run("no-cache", [*scaffold, "check", "--no-cache", str(tree)])
