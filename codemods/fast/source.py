@@ -7,14 +7,11 @@ from __future__ import annotations
 import ast
 import io
 import re
-import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _PREFIX = re.compile(r"[A-Za-z]*")
-_FSTRING_START = getattr(tokenize, "FSTRING_START", None)  # Python 3.12 splits f-strings into tokens
-_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
 
 
 @dataclass(frozen=True)
@@ -68,6 +65,10 @@ class Source:
 
     def pieces(self, node: ast.Constant | ast.JoinedStr) -> list[Piece]:
         """The literal pieces of a string expression, with libcst's positions."""
+        import tokenize  # rarely needed: only for the strings a rule is interested in
+
+        fstring_start = getattr(tokenize, "FSTRING_START", None)  # Python 3.12 splits f-strings into tokens
+        fstring_end = getattr(tokenize, "FSTRING_END", None)
         line, column = self.position(node)
         found: list[Piece] = []
         # Parentheses let an implicit concatenation span lines without the tokenizer asking for indentation.
@@ -76,11 +77,11 @@ class Source:
         start: tuple[int, int] | None = None
         text = "(" + self.segment(node) + ")"
         for token in tokens:
-            if token.type == _FSTRING_START:
+            if token.type == fstring_start:
                 depth += 1
                 start = start if depth > 1 else token.start
                 continue
-            if token.type == _FSTRING_END:
+            if token.type == fstring_end:
                 depth -= 1
                 if depth == 0 and start is not None:
                     raw = _between(text, start, token.end)

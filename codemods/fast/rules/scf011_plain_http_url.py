@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-from urllib.parse import urlsplit
 
 from ..bases import FastBindingRule
 from ..source import _PREFIX
@@ -18,6 +17,8 @@ _RESERVED = re.compile(r"(^|\.)(example\.(com|net|org)|example|test|invalid|loca
 def insecure(text: str) -> bool:
     if not text.lower().startswith("http://"):
         return False
+    from urllib.parse import urlsplit  # only for the rare http:// value
+
     host = urlsplit(text).hostname or ""
     # f"http://{host}/api" has no literal host: the scheme alone is the finding.
     return host not in _LOCAL_HOSTS and not _RESERVED.search(host)

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -84,6 +83,8 @@ class Cache:
         entries = self._entries
         if len(entries) > _MAX_ENTRIES:
             entries = {key: rows for key, rows in entries.items() if key in self._touched}
+        import tempfile  # only a run that changed the cache writes it
+
         # A cache that cannot be written (read-only checkout, full disk) only costs the next run its speed.
         with suppress(OSError):
             _prepare(self.path.parent)
