@@ -3,21 +3,12 @@ state or marker, and the role the SDK gives a function."""
 
 from __future__ import annotations
 
-import re
-from typing import Literal
-
 import libcst as cst
 
 from ..cst_helpers import decorator_names
+from .vocabulary import INCREMENTAL_FLAGS, PERSIST_CALL, STATE_READ_CALL, Role
 
-INCREMENTAL_FLAGS = frozenset({"incremental_enabled", "incremental_extraction"})
-
-# Calls that persist a state or a marker: persist_marker, write_current_state, update_incremental_marker, ...
-PERSIST_CALL = re.compile(r"^(persist|save|store|write|commit|update)_\w*(marker|state|watermark)\w*$")
-# Calls that read one back: fetch_marker, read_current_state, load_state, ...
-STATE_READ_CALL = re.compile(r"^(fetch|read|load|get|download)_\w*(marker|state|watermark)\w*$")
-
-Role = Literal["task", "activity", "orchestrator"]
+__all__ = ["INCREMENTAL_FLAGS", "PERSIST_CALL", "STATE_READ_CALL", "Role", "role_of"]
 
 
 def role_of(function: cst.FunctionDef, in_class: bool) -> Role | None:

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from ..cst_helpers import dotted, last_name, positional, string_value, target_name
+from ..fast.rules.scf004_wall_clock_watermark import ACTIVITY_CALLS as _ACTIVITY_CALLS
+from ..fast.rules.scf004_wall_clock_watermark import CLOCKS as _CLOCKS
+from ..fast.rules.scf004_wall_clock_watermark import EXTRACT_CALL as _EXTRACT_CALL
+from ..fast.rules.scf004_wall_clock_watermark import WATERMARK_NAME as _WATERMARK_NAME
 from ..lint.bases import ScopedRule
 from ..lint.patterns import PERSIST_CALL
 from ..lint.rule import Invalid
-
-_CLOCKS = frozenset(
-    {
-        "datetime.now",
-        "datetime.utcnow",
-        "datetime.today",
-        "datetime.datetime.now",
-        "datetime.datetime.utcnow",
-        "datetime.datetime.today",
-        "date.today",
-        "datetime.date.today",
-        "time.time",
-        "time.time_ns",
-        "pendulum.now",
-        "arrow.now",
-        "arrow.utcnow",
-        "self.now",
-        "workflow.now",
-    }
-)
-_WATERMARK_NAME = re.compile(r"marker|watermark|high_water|last_sync|last_extract", re.IGNORECASE)
-_EXTRACT_CALL = re.compile(r"^(extract|fetch|list|paginate|crawl|scan)(_|$)")
-_ACTIVITY_CALLS = frozenset({"execute_activity", "execute_activity_method"})
 
 
 class WallClockWatermark(ScopedRule):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 import libcst as cst
 
+from ..fast.rules.scf011_plain_http_url import URL_NAME, insecure
 from ..lint.bases import BindingRule
 from ..lint.rule import Invalid
-
-_URL_NAME = re.compile(r"(?:^|_)(url|uri|endpoint|host|server|base)$", re.IGNORECASE)
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
-# Names reserved for documentation and tests (RFC 2606, RFC 6761) never reach a real source.
-_RESERVED = re.compile(r"(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$")
 
 
 class PlainHttpUrl(BindingRule):
@@ -44,7 +37,7 @@ class PlainHttpUrl(BindingRule):
     )
 
     def on_binding(self, name: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
-        if _URL_NAME.search(name) and _insecure(_leading_text(value)):
+        if URL_NAME.search(name) and insecure(_leading_text(value)):
             self.report(value)
 
 
@@ -58,11 +51,3 @@ def _leading_text(value: cst.BaseExpression) -> str:
     if isinstance(value, cst.ConcatenatedString):
         return _leading_text(value.left)
     return ""
-
-
-def _insecure(text: str) -> bool:
-    if not text.lower().startswith("http://"):
-        return False
-    host = urlsplit(text).hostname or ""
-    # f"http://{host}/api" has no literal host: the scheme alone is the finding.
-    return host not in _LOCAL_HOSTS and not _RESERVED.search(host)

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ def ruleset_version() -> str:
     digest = hashlib.sha256(f"{_FORMAT}:{sys.version_info[:2]}".encode())
     # The rules read the tree through the shared CST helpers, so a change there changes findings too.
     paths = [codemods_dir() / "cst_helpers.py"]
-    for folder in ("lint", "rules"):
+    for folder in ("lint", "rules", "fast", "fast/rules"):
         paths.extend(sorted((codemods_dir() / folder).glob("*.py")))
     for path in paths:
         digest.update(path.name.encode())
@@ -84,6 +83,8 @@ class Cache:
         entries = self._entries
         if len(entries) > _MAX_ENTRIES:
             entries = {key: rows for key, rows in entries.items() if key in self._touched}
+        import tempfile  # only a run that changed the cache writes it
+
         # A cache that cannot be written (read-only checkout, full disk) only costs the next run its speed.
         with suppress(OSError):
             _prepare(self.path.parent)

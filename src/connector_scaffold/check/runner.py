@@ -1,6 +1,8 @@
 """The lint driver of `scaffold check` and `scaffold fix`: find the files, lint what the cache misses, report or fix.
 
-libcst is imported only when a file misses the cache or a fix is applied, so a warm run costs the hashing.
+Detection runs on CPython's `ast` (codemods/fast); libcst is imported only for a file the fast path hands back
+(see fast.engine) or a fix, so a warm run costs the hashing and a cold one mostly the C parser. Many cache misses
+are linted in worker processes (see lint_pool).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from connector_scaffold.check.cache import Cache, content_key
 from connector_scaffold.check.config import CheckConfig, ConfigResolver, project_root
 from connector_scaffold.check.discovery import discover
+from connector_scaffold.check.lint_pool import lint_many
 from connector_scaffold.check.output import diff_json, json_text, summary, text_lines
 from connector_scaffold.check.selection import enabled_codes, known_codes, matching
 from connector_scaffold.codemods.lint.findings import PARSE_ERROR, PRODUCTION_ONLY, Finding
@@ -47,12 +50,7 @@ class _File:
 
 
 class _Linter:
-    """The engine and its rules, imported on first use: a warm run never imports libcst."""
-
-    def lint(self, data: bytes) -> list[Finding]:
-        from connector_scaffold.codemods.lint import engine
-
-        return engine.lint(data, engine.load_rules())
+    """The libcst engine, imported on first use, for fixes."""
 
     def fix(self, data: bytes, codes: frozenset[str]) -> tuple[bytes, list[Finding]]:
         from connector_scaffold.codemods.lint import engine
@@ -86,15 +84,16 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
     cache = Cache.open(project_root(request.paths[0])) if request.use_cache else Cache.disabled()
     linter = _Linter()
 
-    files = []
+    selected: list[tuple[Path, frozenset[str]]] = []
     for path in discover(request.paths, resolver.for_path):
         config = resolver.for_path(path)
         file_codes = codes_for(config) - matching(known, config.ignored_codes(path), "per-file-ignores")
         if not request.include_tests and config.is_test(path):
             file_codes -= PRODUCTION_ONLY
-        if not file_codes:
-            continue
-        data, findings = _findings(path, cache, linter)
+        if file_codes:
+            selected.append((path, file_codes))
+    files = []
+    for (path, file_codes), (data, findings) in zip(selected, _all_findings(selected, cache), strict=True):
         kept = [f for f in findings if f.code in file_codes]
         # Only a file with something to fix needs its bytes again.
         files.append(_File(path, data if any(f.fixable for f in kept) else b"", file_codes, kept))
@@ -119,18 +118,26 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
     return code
 
 
-def _findings(path: Path, cache: Cache, linter: _Linter) -> tuple[bytes, list[Any]]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return b"", [Finding(1, 1, PARSE_ERROR, f"could not read: {error.strerror or error}")]
-    key = content_key(data)
-    rows = cache.get(key)
-    if rows is not None:
-        return data, [Finding.from_json(row) for row in rows]
-    findings = linter.lint(data)
-    cache.put(key, [f.to_json() for f in findings])
-    return data, findings
+def _all_findings(selected: list[tuple[Path, frozenset[str]]], cache: Cache) -> list[tuple[bytes, list[Any]]]:
+    """Each file's bytes and findings, from the cache or from linting the misses (in processes when many)."""
+    results: list[tuple[bytes, list[Any]]] = []
+    misses: list[tuple[int, str]] = []
+    for path, _ in selected:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            results.append((b"", [Finding(1, 1, PARSE_ERROR, f"could not read: {error.strerror or error}")]))
+            continue
+        key = content_key(data)
+        rows = cache.get(key)
+        if rows is None:
+            misses.append((len(results), key))
+        results.append((data, [] if rows is None else [Finding.from_json(row) for row in rows]))
+    linted = lint_many([results[index][0] for index, _ in misses])
+    for (index, key), findings in zip(misses, linted, strict=True):
+        results[index] = (results[index][0], findings)
+        cache.put(key, [f.to_json() for f in findings])
+    return results
 
 
 def _report(files: list[_File], output_format: str, echo: Echo) -> int:
