@@ -334,14 +334,17 @@ def test_requests_have_a_timeout_and_429_is_retried_with_backoff(stripe, monkeyp
 
 
 def test_dry_run_lists_every_file_and_writes_nothing(tmp_path):
+    """...and runs nothing of the checkout's: its merge script here would leave a file behind if it ran."""
     root = new_checkout(tmp_path / "checkout")
+    tripwire = tmp_path / "merge-script-ran"
+    (root / "tools/scripts/merge_python_source.py").write_text(f"open({str(tripwire)!r}, 'w').close()\n")
     before = tree(root)
     done = scaffold("new-connector", "stripe", "--target", "lakeflow", "--dry-run", "--dest", str(root))
     assert done.exit_code == 0, done.output
-    assert tree(root) == before
+    assert tree(root) == before and not tripwire.exists()
     listed = {line.split()[1] for line in done.output.splitlines() if line.startswith("create")}
-    assert listed == FILE_SET
-    assert "nothing written" in done.output
+    assert listed == FILE_SET - {f"{STRIPE}/_generated_stripe_python_source.py"}
+    assert "nothing written" in done.output and "merge_python_source.py (the checkout's code) not run" in done.output
 
 
 def test_two_renders_are_byte_identical(tmp_path):

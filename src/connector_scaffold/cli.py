@@ -23,6 +23,9 @@ def _execute(command: Callable[[Echo, Echo], int], around: tuple[Path, ...] = ()
     unreadable or invalid file, a missing program, input nested too deeply), is one line on stderr and exit 2
     (1 for conflicts); `scaffold --debug` shows the traceback. First, an apply that was interrupted here (at the
     current folder, `around`, their parents or subfolders) is finished or rolled back."""
+    from connector_scaffold.subprocesses import exit_on_sigterm
+
+    exit_on_sigterm()
     try:
         from connector_scaffold.transaction import recover_around
 

@@ -174,10 +174,16 @@ def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
     then the file is not touched at all, not even reformatted."""
     import libcst as cst
 
+    from connector_scaffold.codemods.nesting import NestedTooDeeply, check_depth
+
+    data = path.read_bytes()
     try:
-        existing = cst.parse_module(path.read_bytes())
+        check_depth(data)
+        existing = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
         raise ScaffoldError(f"{HOOKS}:{error.raw_line}: does not parse: {error.message}") from None
+    except NestedTooDeeply as error:
+        raise ScaffoldError(f"{HOOKS}:{error.line}: {error}") from None
     fresh = cst.parse_module(rendered)
     extended = add_methods.add_functions(existing, fresh)
     if extended is existing:
