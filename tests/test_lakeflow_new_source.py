@@ -19,6 +19,7 @@ from connector_scaffold.targets.lakeflow.docs import heading_key
 from tests.lakeflow_helpers import (
     HANDWRITTEN,
     PACKAGE,
+    FakeTime,
     checkout_imports,
     connector_classes,
     load_module,
@@ -324,12 +325,12 @@ def test_requests_have_a_timeout_and_429_is_retried_with_backoff(stripe, monkeyp
             return response
         return simulated(session, request, **kwargs)
 
-    sleeps: list[float] = []
+    clock = FakeTime()
     monkeypatch.setattr(requests.sessions.Session, "send", send)
-    monkeypatch.setattr(module.time, "sleep", sleeps.append)
+    monkeypatch.setattr(module, "time", clock)
     records, _ = module.StripeLakeflowConnect(dict(OPTIONS)).read_table("charges", {}, {"max_records_per_batch": "9"})
     assert len(list(records)) == 5
-    assert 3.0 in sleeps, "Retry-After is honoured"
+    assert any(3.0 <= s <= 3.3 for s in clock.sleeps), "Retry-After is honoured (with up to a tenth of jitter)"
     assert all(c["timeout"] == module.REQUEST_TIMEOUT for c in calls) and len(calls) == 2
 
 
