@@ -66,3 +66,13 @@ def test_hostile_stored_answers(tmp_path: Path, pristine: Path, stored: str) -> 
     outcome = scaffold("add-incremental", *ENTITY, cwd=app)
     assert_refused(outcome)
     assert snapshot(app) == before and leftovers(app) == []
+
+
+def test_a_fifo_named_like_a_module_does_not_block(tmp_path: Path, pristine: Path) -> None:
+    import os
+
+    app = _app(pristine, tmp_path / "app")
+    os.mkfifo(app / "app" / "pipe.py")
+    outcome = scaffold("add-incremental", *ENTITY, "--allow-dirty", cwd=app, timeout=120)
+    assert outcome.code == 0, outcome.stderr
+    assert (app / "app/extracts/incremental.py").is_file() and leftovers(app) == []

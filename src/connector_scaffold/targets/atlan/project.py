@@ -212,6 +212,8 @@ def _app_name(pyproject: Path) -> str:
 def _parse_modules(root: Path) -> dict[str, cst.Module]:
     modules: dict[str, cst.Module] = {}
     for path in sorted((root / "app").rglob("*.py")) if (root / "app").is_dir() else []:
+        if not path.is_file():  # a FIFO or device named like a module: reading it would block
+            continue
         relative = path.relative_to(root).as_posix()
         data = path.read_bytes()
         try:

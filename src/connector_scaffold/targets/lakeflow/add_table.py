@@ -148,7 +148,8 @@ def _with_entity(spec_data: dict[str, Any], name: str, request: AddTableRequest)
 
 def _source_files(root: Path, layout: SourceLayout) -> dict[str, bytes]:
     folder = root / layout.folder
-    return {f"{layout.folder}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.py"))}
+    # Regular files only: a FIFO named like a module would block the read.
+    return {f"{layout.folder}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.py")) if p.is_file()}
 
 
 def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str) -> tuple[dict[str, bytes], list[str]]:
