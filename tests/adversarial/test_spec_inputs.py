@@ -57,6 +57,20 @@ CASES = {
     "entities not a list": _with("entities", 5),
     "entity without a list path": _with("entities.0.list_path", None),
     "page size not a number": _with("pagination.page_size", "abc"),
+    "page size absurd": _with("pagination.page_size", 10**12),
+    "negative concurrency": _with("rate_limit.max_concurrency", -1),
+    "time split parameter with a newline": _with(
+        "entities.0.time_split",
+        {"field": "created", "param_gte": "gte\nx", "param_lt": "lt", "start": "2020-01-01T00:00:00Z"},
+    ),
+    "time split start not a time": _with(
+        "entities.0.time_split",
+        {"field": "created", "param_gte": "gte", "param_lt": "lt", "start": "nan"},
+    ),
+    "time split ranges inf": _with(
+        "entities.0.time_split",
+        {"field": "c", "param_gte": "gte", "param_lt": "lt", "start": "2020-01-01T00:00:00Z", "ranges": float("inf")},
+    ),
 }
 
 
