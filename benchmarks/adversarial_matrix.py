@@ -68,13 +68,15 @@ def matrix(outcomes: dict[str, str]) -> list[list[str]]:
 def _row(name: str, counts: Counter[str]) -> list[str]:
     cells = [name, str(sum(counts.values()))]
     cells += [str(counts[key]) for key in ("handled", "wrote wrongly", "crashed")]
-    return cells + ([f"{counts['skipped']} skipped"] if counts["skipped"] else [""])
+    return [*cells, str(counts["skipped"]) if counts["skipped"] else ""]
 
 
 def print_table(rows: list[list[str]]) -> None:
-    header = ["class", "cases", "refused cleanly / written right", "wrote wrongly", "crashed", ""]
+    header = ["class", "cases", "refused cleanly / written right", "wrote wrongly", "crashed", "skipped"]
     table = [header, *rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    if not any(row[-1] for row in rows):  # nothing skipped: no column for it
+        table = [line[:-1] for line in table]
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for n, line in enumerate(table):
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) + " |")
         if n == 0:
