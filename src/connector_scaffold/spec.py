@@ -140,7 +140,7 @@ class Pagination(_Model):
     has_more_field: str = "has_more"
     next_token_field: str = "next_token"
     page_param: str = "page"
-    start_page: int = Field(default=1, ge=0)
+    start_page: int = Field(default=1, ge=0, le=1_000_000)
     offset_param: str = "offset"
 
     @field_validator(

@@ -58,6 +58,7 @@ CASES = {
     "entity without a list path": _with("entities.0.list_path", None),
     "page size not a number": _with("pagination.page_size", "abc"),
     "page size absurd": _with("pagination.page_size", 10**12),
+    "start page absurd": _with("pagination.start_page", 10**30),
     "negative concurrency": _with("rate_limit.max_concurrency", -1),
     "time split parameter with a newline": _with(
         "entities.0.time_split",
@@ -90,6 +91,13 @@ OPTION_CASES = {
     "--entity path re-rooted": ["--entity", "widget://evil.example.com/x"],
     "--base-url with credentials": ["--base-url", "https://u:p@api.acme.example.com"],
     "--display-name injecting code": ["--display-name", 'A"\nimport os\nos.system("touch PWNED")\n"'],
+    "--rps nan": ["--rps", "nan"],
+    "--rps inf": ["--rps", "inf"],
+    "--rps negative": ["--rps", "-1"],
+    "--rps absurd": ["--rps", "1e300"],
+    "--max-concurrency 0": ["--max-concurrency", "0"],
+    "--page-size absurd": ["--page-size", "99999999"],
+    "--page-size not a number": ["--page-size", "ten"],
 }
 
 
