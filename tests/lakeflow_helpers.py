@@ -149,3 +149,24 @@ def load_module(path: Path, alias: str) -> ModuleType:
     sys.modules[alias] = module
     spec.loader.exec_module(module)
     return module
+
+
+class FakeTime:
+    """Stands in for the `time` module inside a generated source: `sleep` advances `monotonic`, so pacing and
+    Retry-After waits are asserted exactly, whatever the machine's load."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        import time
+
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)

@@ -160,9 +160,14 @@ def four_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_dry_run_shows_the_diff_and_writes_nothing(four_tables):
     root = four_tables
     before = tree(root)
+    tripwire = root.parent / "merge-script-ran"
+    script = root / "tools/scripts/merge_python_source.py"
+    original = script.read_bytes()
+    script.write_text(f"open({str(tripwire)!r}, 'w').close()\n")
     done = scaffold("add-table", "subscriptions", "--dry-run", "--dest", str(root))
+    script.write_bytes(original)
     assert done.exit_code == 0, done.output
-    assert tree(root) == before
+    assert tree(root) == before and not tripwire.exists(), "a dry run ran the checkout's merge script"
     assert '+    "subscriptions": "/v1/subscriptions",' in done.output
     assert f"update     {STRIPE}/stripe.py" in done.output and "nothing written" in done.output
 

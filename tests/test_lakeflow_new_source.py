@@ -19,6 +19,7 @@ from connector_scaffold.targets.lakeflow.docs import heading_key
 from tests.lakeflow_helpers import (
     HANDWRITTEN,
     PACKAGE,
+    FakeTime,
     checkout_imports,
     connector_classes,
     load_module,
@@ -324,24 +325,27 @@ def test_requests_have_a_timeout_and_429_is_retried_with_backoff(stripe, monkeyp
             return response
         return simulated(session, request, **kwargs)
 
-    sleeps: list[float] = []
+    clock = FakeTime()
     monkeypatch.setattr(requests.sessions.Session, "send", send)
-    monkeypatch.setattr(module.time, "sleep", sleeps.append)
+    monkeypatch.setattr(module, "time", clock)
     records, _ = module.StripeLakeflowConnect(dict(OPTIONS)).read_table("charges", {}, {"max_records_per_batch": "9"})
     assert len(list(records)) == 5
-    assert 3.0 in sleeps, "Retry-After is honoured"
+    assert any(3.0 <= s <= 3.3 for s in clock.sleeps), "Retry-After is honoured (with up to a tenth of jitter)"
     assert all(c["timeout"] == module.REQUEST_TIMEOUT for c in calls) and len(calls) == 2
 
 
 def test_dry_run_lists_every_file_and_writes_nothing(tmp_path):
+    """...and runs nothing of the checkout's: its merge script here would leave a file behind if it ran."""
     root = new_checkout(tmp_path / "checkout")
+    tripwire = tmp_path / "merge-script-ran"
+    (root / "tools/scripts/merge_python_source.py").write_text(f"open({str(tripwire)!r}, 'w').close()\n")
     before = tree(root)
     done = scaffold("new-connector", "stripe", "--target", "lakeflow", "--dry-run", "--dest", str(root))
     assert done.exit_code == 0, done.output
-    assert tree(root) == before
+    assert tree(root) == before and not tripwire.exists()
     listed = {line.split()[1] for line in done.output.splitlines() if line.startswith("create")}
-    assert listed == FILE_SET
-    assert "nothing written" in done.output
+    assert listed == FILE_SET - {f"{STRIPE}/_generated_stripe_python_source.py"}
+    assert "nothing written" in done.output and "merge_python_source.py (the checkout's code) not run" in done.output
 
 
 def test_two_renders_are_byte_identical(tmp_path):

@@ -118,3 +118,52 @@ def test_answers_round_trip_is_stable():
     answers = spec.to_answers()
     assert load_spec(answers["spec"]) == spec
     assert answers["source_name"] == "stripe"
+
+
+SPLIT = {
+    "field": "created",
+    "param_gte": "created[gte]",
+    "param_lt": "created[lt]",
+    "start": "2011-01-01T00:00:00Z",
+}
+
+
+def _with_split(split, **entity):
+    spec = minimal()
+    spec["entities"][0].update(entity, time_split=split)
+    return spec
+
+
+def test_time_split_is_kept_only_when_used():
+    plain = load_spec(minimal()).to_answers()["spec"]
+    assert all("time_split" not in e for e in plain["entities"]), "answers of apps without it stay as they were"
+    split = load_spec(_with_split(SPLIT)).to_answers()["spec"]["entities"][0]["time_split"]
+    assert split == {**SPLIT, "format": "unix", "ranges": 0}
+    again = load_spec(load_spec(_with_split(SPLIT)).to_answers()["spec"])
+    assert again.entities[0].time_split is not None and again.to_answers() == load_spec(_with_split(SPLIT)).to_answers()
+
+
+def test_only_a_top_level_list_is_split():
+    spec = minimal()
+    spec["entities"].append({"name": "part", "list_path": "/w/{id}/parts", "parent": "widget", "time_split": SPLIT})
+    with pytest.raises(SpecError, match="only a top-level"):
+        load_spec(spec)
+
+
+@pytest.mark.parametrize(
+    "split, reason",
+    [
+        ({**SPLIT, "start": "2011-01-01"}, "no time zone"),
+        ({**SPLIT, "start": "yesterday"}, "not an ISO 8601"),
+        ({**SPLIT, "start": "1900-01-01T00:00:00Z"}, "before 1970"),
+        ({**SPLIT, "param_lt": "created[gte]"}, "must differ"),
+        ({**SPLIT, "param_gte": "created\n"}, "control character"),
+        ({**SPLIT, "ranges": 1000}, "less than or equal to 64"),
+        ({**SPLIT, "ranges": float("nan")}, "ranges"),
+        ({**SPLIT, "format": "rfc2822"}, "format"),
+        ({key: value for key, value in SPLIT.items() if key != "field"}, "field"),
+    ],
+)
+def test_time_split_is_validated(split, reason):
+    with pytest.raises(SpecError, match=reason):
+        load_spec(_with_split(split))

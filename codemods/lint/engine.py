@@ -10,6 +10,7 @@ from typing import Any
 
 import libcst as cst
 
+from ..nesting import NestedTooDeeply, check_depth
 from ..rules import RULES
 from .findings import PARSE_ERROR, Finding, file_ignores, silenced_by_file, suppressed
 from .positions import spans
@@ -39,7 +40,11 @@ def load_rules() -> tuple[type[LintRule], ...]:
 
 
 def parse(source: bytes) -> cst.Module | Finding:
-    """The module, or an SCF000 finding saying why it does not parse."""
+    """The module, or an SCF000 finding saying why it does not parse (or is too deep to parse safely)."""
+    try:
+        check_depth(source)
+    except NestedTooDeeply as error:
+        return Finding(error.line, 1, PARSE_ERROR, f"not checked: {error}")
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:

@@ -6,16 +6,15 @@ import difflib
 import json
 import os
 import re
-import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from connector_scaffold import transaction
+from connector_scaffold import subprocesses, transaction
 from connector_scaffold.errors import ConflictError, ScaffoldError
 
-GIT_TIMEOUT = 60
+GIT_TIMEOUT = subprocesses.GIT_TIMEOUT
 
 
 class Status(StrEnum):
@@ -61,6 +60,15 @@ class ChangeSet:
         old = self._read(path)
         conflict = old is not None and old != new and not overwrite
         self.changes[path] = FileChange(path, old, new, conflict)
+
+    def put_replacing(self, path: str, expected: bytes, new: bytes) -> None:
+        """Record new bytes computed from `expected`: a file that no longer holds them was changed by someone else
+        since it was read (an editor, a formatter on save) and becomes a conflict, not an overwrite."""
+        old = self._read(path)
+        if old != expected:
+            self.changes[path] = FileChange(path, old, new, True, "changed since scaffold read it")
+        else:
+            self.changes[path] = FileChange(path, old, new)
 
     def delete(self, path: str) -> None:
         old = self._read(path)
@@ -213,7 +221,7 @@ def _first_line(error: BaseException) -> str:
 def _git_untracked(root: Path, paths: list[str]) -> list[str]:
     """Those of `paths` (relative to root, all existing) that git does not track; [] outside git."""
     try:
-        inside = subprocess.run(
+        inside = subprocesses.run(
             ["git", "rev-parse", "--is-inside-work-tree"],
             cwd=root,
             capture_output=True,
@@ -222,14 +230,14 @@ def _git_untracked(root: Path, paths: list[str]) -> list[str]:
         )
         if inside.returncode != 0:
             return []
-        done = subprocess.run(
+        done = subprocesses.run(
             ["git", "--literal-pathspecs", "ls-files", "--cached", "-z", "--", *paths],
             cwd=root,
             capture_output=True,
             check=False,
             timeout=GIT_TIMEOUT,
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, ScaffoldError):
         return []
     if done.returncode != 0:
         return []

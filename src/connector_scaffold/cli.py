@@ -23,6 +23,9 @@ def _execute(command: Callable[[Echo, Echo], int], around: tuple[Path, ...] = ()
     unreadable or invalid file, a missing program, input nested too deeply), is one line on stderr and exit 2
     (1 for conflicts); `scaffold --debug` shows the traceback. First, an apply that was interrupted here (at the
     current folder, `around`, their parents or subfolders) is finished or rolled back."""
+    from connector_scaffold.subprocesses import exit_on_sigterm
+
+    exit_on_sigterm()
     try:
         from connector_scaffold.transaction import recover_around
 
@@ -65,7 +68,26 @@ def _target_options(command: Any) -> Any:
     return command
 
 
+class _OneLineUsageErrors(click.Group):
+    """Bad options are bad input like any other: one `error:` line and exit 2, not click's usage block."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            click.echo(f"error: {_single_line(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+
+
 @click.group(
+    cls=_OneLineUsageErrors,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
     epilog="Example: scaffold new-connector stripe",
 )
@@ -267,7 +289,7 @@ Examples:
 @click.option("--detail-step", "detail_steps", multiple=True, metavar="NAME", help="An expensive detail step.")
 @click.option(
     "--marker-offset-hours",
-    type=click.FloatRange(min=0),
+    type=float,  # range and finiteness are the plan's to check, with the answers file's value
     help="Look back this many hours before the marker [default: 2, or what the app has].",
 )
 @click.option("--path", "path", type=click.Path(path_type=Path, file_okay=False), default=Path("."), help="App root.")

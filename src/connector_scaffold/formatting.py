@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from connector_scaffold import subprocesses
 from connector_scaffold.errors import ScaffoldError
 
 RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
@@ -79,12 +79,9 @@ def _ruff_config(folder: Path) -> Path | None:
 
 def _run_ruff(command: list[str], cwd: Path) -> None:
     """Run ruff with a time limit (subprocess.run kills it when the limit passes)."""
-    try:
-        subprocess.run(command, cwd=cwd, capture_output=True, check=False, timeout=RUFF_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise ScaffoldError(
-            f"ruff {command[1]} took longer than {RUFF_TIMEOUT}s (a very large module?); nothing written"
-        ) from None
+    subprocesses.run(
+        command, cwd=cwd, capture_output=True, check=False, timeout=RUFF_TIMEOUT, what=f"ruff {command[1]}"
+    )
 
 
 def _ruff_executable() -> str:

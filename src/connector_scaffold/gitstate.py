@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from connector_scaffold import subprocesses
+
 # git status on a huge or network-mounted tree: bounded, so scaffold never hangs on it.
-GIT_TIMEOUT = 60
+GIT_TIMEOUT = subprocesses.GIT_TIMEOUT
 
 
 def uncommitted(root: Path) -> list[str] | None:
     """Tracked files with uncommitted changes under root, or None when root is not in git.
 
     Untracked files are not counted: the merge itself never overwrites one (it is a conflict)."""
-    done = subprocess.run(
+    done = subprocesses.run(
         ["git", "status", "--porcelain", "--untracked-files=no", "."],
         cwd=root,
         capture_output=True,

@@ -9,12 +9,12 @@ comparing bytes.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from connector_scaffold import subprocesses
 from connector_scaffold.errors import ScaffoldError
 
 # The labels Copier writes, so a conflict reads the same whichever tool made it.
@@ -103,10 +103,11 @@ def merge_file(base: bytes, ours: bytes, theirs: bytes, *, favor_ours: bool = Fa
             file.write_bytes(data)
             names.append(str(file))
         labels = [arg for label in LABELS for arg in ("-L", label)]
-        done = subprocess.run(
+        done = subprocesses.run(
             [git, "merge-file", "-p", *(["--ours"] if favor_ours else []), *labels, *names],
             capture_output=True,
             check=False,
+            timeout=subprocesses.TOOL_TIMEOUT,
         )
     if done.returncode < 0 or done.returncode > 127:
         raise ScaffoldError(f"git merge-file failed: {done.stderr.decode(errors='replace').strip()}")

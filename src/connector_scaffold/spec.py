@@ -7,9 +7,11 @@ anything is rendered, so validation errors surface before a single byte is writt
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import string
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import (
@@ -19,6 +21,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -137,7 +140,7 @@ class Pagination(_Model):
     has_more_field: str = "has_more"
     next_token_field: str = "next_token"
     page_param: str = "page"
-    start_page: int = Field(default=1, ge=0)
+    start_page: int = Field(default=1, ge=0, le=1_000_000)
     offset_param: str = "offset"
 
     @field_validator(
@@ -165,6 +168,47 @@ class EntityField(_Model):
         return value
 
 
+class TimeSplit(_Model):
+    """Opt-in: list a top-level entity as several time ranges at once, for an API that filters its list on the
+    field (`param_gte` <= field < `param_lt`). A cursor-paged list has one request in flight; split into ranges,
+    the ranges page side by side. The first range has no lower bound and the last no upper one, so every record
+    is read exactly once whatever `start` says; split on a field that never changes (a creation time)."""
+
+    field: str
+    param_gte: str
+    param_lt: str
+    # The earliest time worth splitting from (ISO 8601 with a zone): the ranges divide [start, now).
+    start: str
+    # How the API takes the bounds: epoch seconds or ISO 8601 (UTC, `Z`).
+    format: Literal["unix", "iso"] = "unix"
+    # 0: one range per concurrency slot.
+    ranges: int = Field(default=0, ge=0, le=64)
+
+    @field_validator("field", "param_gte", "param_lt")
+    @classmethod
+    def _names(cls, value: str, info: ValidationInfo) -> str:
+        return check_name(value, f"time_split.{info.field_name}")
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"time_split.start {value!r} is not an ISO 8601 date-time") from None
+        if moment.tzinfo is None:
+            raise ValueError(f"time_split.start {value!r} has no time zone (add Z for UTC)")
+        if not math.isfinite(moment.timestamp()) or moment.year < 1970:
+            raise ValueError(f"time_split.start {value!r} is before 1970")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct(self) -> TimeSplit:
+        if self.param_gte == self.param_lt:
+            raise ValueError("time_split: param_gte and param_lt must differ")
+        return self
+
+
 class Entity(_Model):
     """One extracted entity.
 
@@ -181,6 +225,15 @@ class Entity(_Model):
     parent: str | None = None
     detail_path: str | None = None
     fields: list[EntityField] = Field(default_factory=list)
+    time_split: TimeSplit | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unused_options(self, handler: Any) -> dict[str, Any]:
+        # Opt-in options appear in answers files only when used, so every other app's answers stay as they were.
+        data: dict[str, Any] = handler(self)
+        if data.get("time_split") is None:
+            data.pop("time_split", None)
+        return data
 
     @field_validator("name")
     @classmethod
@@ -289,6 +342,8 @@ class ConnectorSpec(_Model):
             raise ValueError(f"entities: duplicate entity name(s) {', '.join(dupes)}")
         by_name = {e.name: e for e in self.entities}
         for entity in self.entities:
+            if entity.time_split is not None and entity.parent is not None:
+                raise ValueError(f"entities.{entity.name}.time_split: only a top-level entity's list can be split")
             if entity.parent is None:
                 if entity.placeholders:
                     raise ValueError(f"entities.{entity.name}.list_path has placeholders but the entity has no parent")

@@ -57,6 +57,21 @@ CASES = {
     "entities not a list": _with("entities", 5),
     "entity without a list path": _with("entities.0.list_path", None),
     "page size not a number": _with("pagination.page_size", "abc"),
+    "page size absurd": _with("pagination.page_size", 10**12),
+    "start page absurd": _with("pagination.start_page", 10**30),
+    "negative concurrency": _with("rate_limit.max_concurrency", -1),
+    "time split parameter with a newline": _with(
+        "entities.0.time_split",
+        {"field": "created", "param_gte": "gte\nx", "param_lt": "lt", "start": "2020-01-01T00:00:00Z"},
+    ),
+    "time split start not a time": _with(
+        "entities.0.time_split",
+        {"field": "created", "param_gte": "gte", "param_lt": "lt", "start": "nan"},
+    ),
+    "time split ranges inf": _with(
+        "entities.0.time_split",
+        {"field": "c", "param_gte": "gte", "param_lt": "lt", "start": "2020-01-01T00:00:00Z", "ranges": float("inf")},
+    ),
 }
 
 
@@ -76,6 +91,13 @@ OPTION_CASES = {
     "--entity path re-rooted": ["--entity", "widget://evil.example.com/x"],
     "--base-url with credentials": ["--base-url", "https://u:p@api.acme.example.com"],
     "--display-name injecting code": ["--display-name", 'A"\nimport os\nos.system("touch PWNED")\n"'],
+    "--rps nan": ["--rps", "nan"],
+    "--rps inf": ["--rps", "inf"],
+    "--rps negative": ["--rps", "-1"],
+    "--rps absurd": ["--rps", "1e300"],
+    "--max-concurrency 0": ["--max-concurrency", "0"],
+    "--page-size absurd": ["--page-size", "99999999"],
+    "--page-size not a number": ["--page-size", "ten"],
 }
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
+from connector_scaffold import subprocesses
 from connector_scaffold.check.config import CheckConfig
 
 SKIPPED_FOLDERS = frozenset(
@@ -43,7 +44,8 @@ def discover(paths: Iterable[Path], config_of: Callable[[Path], CheckConfig]) ->
     passes them); folders are searched."""
     found: set[Path] = set()
     for path in paths:
-        found.update(_python_files(path) if path.is_dir() else [path])
+        # FIFOs, sockets and devices are skipped even when named: reading one blocks or never ends.
+        found.update(_python_files(path) if path.is_dir() else [path] if path.is_file() else [])
     return sorted(path for path in found if not config_of(path).excluded(path))
 
 
@@ -60,11 +62,12 @@ def _python_files(folder: Path) -> Iterator[Path]:
 def _git_listed(folder: Path) -> list[str] | None:
     """Tracked and untracked files that git does not ignore, relative to `folder`; None outside a git repo."""
     try:
-        done = subprocess.run(
+        done = subprocesses.run(
             ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
             cwd=folder,
             capture_output=True,
             check=False,
+            timeout=subprocesses.GIT_TIMEOUT,
         )
     except OSError:
         return None
@@ -89,3 +92,17 @@ def _in_skipped_folder(folder: Path, relative: str) -> bool:
 def _skipped(folder: Path) -> bool:
     name = folder.name
     return name in SKIPPED_FOLDERS or name.endswith(".egg-info") or (folder / "pyvenv.cfg").is_file()
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a file replaced by a FIFO or a device since discovery raises OSError instead
+    of blocking (opened non-blocking, checked with fstat before the first read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(fd)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from connector_scaffold.check.cache import Cache, content_key
 from connector_scaffold.check.config import CheckConfig, ConfigResolver, project_root
-from connector_scaffold.check.discovery import discover
+from connector_scaffold.check.discovery import discover, read_regular
 from connector_scaffold.check.lint_pool import lint_many
 from connector_scaffold.check.output import diff_json, json_text, summary, text_lines
 from connector_scaffold.check.selection import enabled_codes, known_codes, matching
@@ -99,7 +99,7 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
         files.append(_File(path, data if any(f.fixable for f in kept) else b"", file_codes, kept))
 
     if request.diff:
-        changes = _changes(_fixed(files, cache, linter))
+        changes = _changes(_fixed(files, cache, linter), files)
         if request.output_format == "json":
             echo(diff_json([(c.path, type(changes)(changes.root, {c.path: c}).diff()) for c in changes.pending]))
         elif changes.pending:
@@ -107,7 +107,8 @@ def run(request: CheckRequest, echo: Echo, echo_err: Echo) -> int:
         code = 1 if changes.pending else 0
     elif request.fix:
         fixed = _fixed(files, cache, linter)
-        _changes(fixed).apply()
+        _refuse_links_leaving_the_project(list(fixed))
+        _changes(fixed, files).apply()
         if fixed:
             echo_err(f"fixed {len(fixed)} file{'' if len(fixed) == 1 else 's'}")
         _report(files, "text", echo)
@@ -124,7 +125,7 @@ def _all_findings(selected: list[tuple[Path, frozenset[str]]], cache: Cache) -> 
     misses: list[tuple[int, str]] = []
     for path, _ in selected:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as error:
             results.append((b"", [Finding(1, 1, PARSE_ERROR, f"could not read: {error.strerror or error}")]))
             continue
@@ -165,14 +166,35 @@ def _fixed(files: list[_File], cache: Cache, linter: _Linter) -> dict[Path, byte
     return fixed
 
 
-def _changes(fixed: dict[Path, bytes]) -> ChangeSet:
+def _changes(fixed: dict[Path, bytes], files: list[_File]) -> ChangeSet:
+    """The fixes as a ChangeSet; each file must still hold the bytes its fix was computed from (checked here and
+    again just before its rename), so an edit made while scaffold ran is a conflict, never lost."""
     from connector_scaffold.changeset import ChangeSet
 
+    read = {file.path: file.data for file in files}
     root = _common_root(list(fixed))
     changes = ChangeSet(root=root)
     for path, new in fixed.items():
-        changes.put(path.resolve().relative_to(root).as_posix(), new)
+        changes.put_replacing(path.resolve().relative_to(root).as_posix(), read[path], new)
     return changes
+
+
+def _refuse_links_leaving_the_project(paths: list[Path]) -> None:
+    """`fix` writes through a symlink only when it stays inside the project that holds the link."""
+    for path in paths:
+        project = _lexical_project(path)
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(os.path.realpath(project)):
+            raise ScaffoldError(f"{_shown(path)}: a symlink leads outside {project} (to {real}); nothing written")
+
+
+def _lexical_project(path: Path) -> Path:
+    """project_root for the link itself, not for what it points to (no symlink is resolved on the way up)."""
+    here = Path(os.path.abspath(path)).parent
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return here
 
 
 def _common_root(paths: list[Path]) -> Path:

@@ -3,10 +3,10 @@ apply on a clean tree -> report."""
 
 from __future__ import annotations
 
-import subprocess
 from functools import partial
 from pathlib import Path
 
+from connector_scaffold import subprocesses
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.pipeline import Echo, show_or_apply, written_lines
 from connector_scaffold.targets.atlan.incremental.plan import IncrementalRequest, Plan, plan
@@ -86,12 +86,13 @@ def sql_report(result: SqlPlan, written: list[str]) -> list[str]:
 
 def _refuse_dirty(root: Path) -> None:
     """Refuse a git tree with uncommitted changes to tracked files; a folder outside git is not refused."""
-    done = subprocess.run(
+    done = subprocesses.run(
         ["git", "status", "--porcelain", "--untracked-files=no", "."],
         cwd=root,
         capture_output=True,
         text=True,
         check=False,
+        timeout=subprocesses.GIT_TIMEOUT,
     )
     changed = [line[3:] for line in done.stdout.splitlines() if line.strip()] if done.returncode == 0 else []
     if changed:

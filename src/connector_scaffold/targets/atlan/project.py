@@ -27,6 +27,7 @@ from connector_scaffold.codemods.cst_helpers import (
     method,
     methods,
 )
+from connector_scaffold.codemods.nesting import NestedTooDeeply, check_depth
 from connector_scaffold.errors import ScaffoldError
 
 # v2: an activities class and a @workflow.defn class; v3: an App subclass with @task methods.
@@ -211,11 +212,17 @@ def _app_name(pyproject: Path) -> str:
 def _parse_modules(root: Path) -> dict[str, cst.Module]:
     modules: dict[str, cst.Module] = {}
     for path in sorted((root / "app").rglob("*.py")) if (root / "app").is_dir() else []:
+        if not path.is_file():  # a FIFO or device named like a module: reading it would block
+            continue
         relative = path.relative_to(root).as_posix()
+        data = path.read_bytes()
         try:
-            modules[relative] = cst.parse_module(path.read_bytes())
+            check_depth(data)
+            modules[relative] = cst.parse_module(data)
         except cst.ParserSyntaxError as error:
             raise ScaffoldError(f"{relative}:{error.raw_line}: does not parse: {error.message}") from None
+        except NestedTooDeeply as error:
+            raise ScaffoldError(f"{relative}:{error.line}: {error}") from None
     if not modules:
         raise ScaffoldError(f"{root}: no Python modules under app/; run from the app root or pass --path DIR")
     return modules

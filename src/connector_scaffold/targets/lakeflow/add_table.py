@@ -13,11 +13,12 @@ import yaml
 
 from connector_scaffold.changeset import ChangeSet
 from connector_scaffold.codemods.lakeflow import add_table as lakeflow_add_table
+from connector_scaffold.codemods.nesting import NestedTooDeeply, check_depth
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.spec import SpecError, check_identifier, load_spec
 from connector_scaffold.spec_sources import resolve_spec
 from connector_scaffold.targets.lakeflow.build import merged_source, render_source
-from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout, infer_source
+from connector_scaffold.targets.lakeflow.checkout import MERGE_SCRIPT, SourceLayout, find_checkout, infer_source
 from connector_scaffold.targets.lakeflow.docs import (
     EndpointsLayoutError,
     add_endpoint,
@@ -91,8 +92,10 @@ def plan(request: AddTableRequest) -> AddTablePlan:
     if stored:
         all_tables = tables if existing else [*tables, table]
         files[layout.answers] = render_source(root, layout.name, spec_json, all_tables)[layout.answers]
-    merged = merged_source(root, layout, {**_source_files(root, layout), **files})
-    if merged is not None:
+    # A dry run executes nothing from the user's tree, and the merge script is the checkout's own code.
+    if request.dry_run:
+        notes.append(f"dry run: {MERGE_SCRIPT} (the checkout's code) not run; a real run also updates {layout.merged}")
+    elif (merged := merged_source(root, layout, {**_source_files(root, layout), **files})) is not None:
         files[layout.merged] = merged
     changes = ChangeSet(root)
     for path, data in sorted(files.items()):
@@ -145,7 +148,8 @@ def _with_entity(spec_data: dict[str, Any], name: str, request: AddTableRequest)
 
 def _source_files(root: Path, layout: SourceLayout) -> dict[str, bytes]:
     folder = root / layout.folder
-    return {f"{layout.folder}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.py"))}
+    # Regular files only: a FIFO named like a module would block the read.
+    return {f"{layout.folder}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.py")) if p.is_file()}
 
 
 def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str) -> tuple[dict[str, bytes], list[str]]:
@@ -157,12 +161,20 @@ def _patched(root: Path, layout: SourceLayout, one: dict[str, bytes], table: str
         for path, data in _source_files(root, layout).items()
         if not Path(path).name.startswith(("__init__", "_generated_"))
     }
+    handler = layout.handler
+    checked: dict[str, str | bytes] = dict(modules)
+    if (root / handler).is_file():
+        checked[handler] = (root / handler).read_bytes()
+    for path, code in checked.items():
+        try:
+            check_depth(code)
+        except NestedTooDeeply as error:
+            raise ScaffoldError(f"{path}:{error.line}: {error}; nothing written") from None
     extend = lakeflow_add_table
     try:
         changed = extend.add_table(modules, layout.module, one[layout.module].decode("utf-8"), table)
     except (extend.NotTableDriven, extend.CannotExtend) as error:
         raise ScaffoldError(f"{error}; nothing written") from None
-    handler = layout.handler
     if (root / handler).is_file() and handler in one:
         code = (root / handler).read_text(encoding="utf-8")
         added = extend.add_to_table_dicts(handler, code, one[handler].decode("utf-8"), table)

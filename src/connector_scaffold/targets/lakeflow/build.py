@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from connector_scaffold import subprocesses
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.targets.lakeflow.checkout import MERGE_SCRIPT, PACKAGE, SourceLayout
 from connector_scaffold.targets.lakeflow.tables import Table
@@ -69,8 +69,10 @@ def merged_source(root: Path, layout: SourceLayout, files: dict[str, bytes]) -> 
                 target = copy / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-        done = subprocess.run(
+        done = subprocesses.run(
             [sys.executable, MERGE_SCRIPT, layout.name],
+            timeout=subprocesses.TOOL_TIMEOUT,
+            what=MERGE_SCRIPT,
             cwd=copy,
             capture_output=True,
             text=True,

@@ -11,7 +11,7 @@ from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.spec_sources import resolve_spec
 from connector_scaffold.targets.base import NewConnectorPlan, NewConnectorRequest
 from connector_scaffold.targets.lakeflow.build import merged_source, render_source
-from connector_scaffold.targets.lakeflow.checkout import SourceLayout, find_checkout
+from connector_scaffold.targets.lakeflow.checkout import MERGE_SCRIPT, SourceLayout, find_checkout
 from connector_scaffold.targets.lakeflow.tables import Table, parse_ingestion, plan_tables, with_complete_fields
 
 
@@ -45,8 +45,11 @@ def plan(request: NewConnectorRequest) -> LakeflowSourcePlan:
             f"the template owns, `scaffold update` to merge a newer template, or `scaffold add-table` to add a table"
         )
     files = render_source(root, spec.source_name, with_complete_fields(spec), tables)
-    merged = merged_source(root, layout, files)
-    if merged is None:
+    # A dry run executes nothing from the user's tree, and the merge script is the checkout's own code.
+    merged = None if request.dry_run else merged_source(root, layout, files)
+    if request.dry_run:
+        notes.append(f"dry run: {MERGE_SCRIPT} (the checkout's code) not run; a real run also writes {layout.merged}")
+    elif merged is None:
         notes.append(f"no merge script in this checkout: run tools/scripts/merge_python_source.py {spec.source_name}")
     else:
         files[layout.merged] = merged

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from connector_scaffold.spec import IDENTIFIER, check_name
 from connector_scaffold.targets.atlan.incremental.anchors import Anchors, UpstreamLink
 from connector_scaffold.targets.atlan.incremental.records import RecordsLocation
 
@@ -35,6 +36,54 @@ class IncrementalEntity(BaseModel):
     parent_field: str = ""
     records_path: str = ""
     records_format: str = ""
+
+    # Every value reaches generated code and the answers file: checked here, and escaped again by the template.
+    @field_validator("id_field", "timestamp_field")
+    @classmethod
+    def _field(cls, value: str, info: ValidationInfo) -> str:
+        return check_name(value, info.field_name or "field")
+
+    @field_validator("parent_field")
+    @classmethod
+    def _optional_field(cls, value: str) -> str:
+        return value and check_name(value, "parent_field")
+
+    @field_validator("name", "parent")
+    @classmethod
+    def _entity(cls, value: str, info: ValidationInfo) -> str:
+        if (value or info.field_name == "name") and not IDENTIFIER.match(value):
+            raise ValueError(f"{info.field_name} {value!r} is not an entity name (lowercase letters, digits, _)")
+        return value
+
+    @field_validator("children")
+    @classmethod
+    def _children(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = next((c for c in value if not IDENTIFIER.match(c)), None)
+        if bad is not None:
+            raise ValueError(f"child {bad!r} is not an entity name (lowercase letters, digits, _)")
+        return value
+
+    @field_validator("list_step", "detail_steps")
+    @classmethod
+    def _steps(cls, value: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+        for step in (value,) if isinstance(value, str) else value or ():
+            if not (step.isidentifier() and step.isascii()):
+                raise ValueError(f"step {step!r} is not a method name")
+        return value
+
+    @field_validator("records_path")
+    @classmethod
+    def _records_path(cls, value: str) -> str:
+        if value and (value.startswith("/") or "\\" in value or ".." in value.split("/") or value != value.strip()):
+            raise ValueError(f"records_path {value!r} must be a folder relative to the output path")
+        return value and check_name(value, "records_path")
+
+    @field_validator("records_format")
+    @classmethod
+    def _records_format(cls, value: str) -> str:
+        if value not in ("", "json", "parquet"):
+            raise ValueError(f"records_format {value!r} is not json or parquet")
+        return value
 
 
 @dataclass(frozen=True)

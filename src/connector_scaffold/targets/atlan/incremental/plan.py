@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ from connector_scaffold.targets.atlan.project import (
 
 ANSWERS_FILE = ".copier-answers.incremental.yml"
 DEFAULT_MARKER_OFFSET_HOURS = 2.0
+# A look-back longer than a year is a typo (or an attack on the generated code), never a setting.
+MAX_MARKER_OFFSET_HOURS = 8760
 # The one generated module the user edits: created once, later only extended (every other one is regenerated).
 HOOKS = "app/extracts/incremental_hooks.py"
 # The credential forms beside an SDK 3.x app's setup form (the SDK's own exclusion list, common/_generated_tree.py).
@@ -118,9 +121,7 @@ def plan(request: IncrementalRequest) -> Plan | SqlPlan:
     if not project.entrypoint and project.shape == "v3" and project.app and project.app.method("run") is None:
         project.entrypoint = _pick_entrypoint(project, entities, persist_after)
     plans = [_entity_plan(project, e, persist_after) for e in entities]
-    offset = request.marker_offset_hours
-    if offset is None:
-        offset = float(previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS))
+    offset = _marker_offset(request.marker_offset_hours, previous)
     from connector_scaffold.formatting import format_like
     from connector_scaffold.render import render_template
 
@@ -204,10 +205,16 @@ def _extend_hooks(path: Path, rendered: bytes) -> bytes | None:
     then the file is not touched at all, not even reformatted."""
     import libcst as cst
 
+    from connector_scaffold.codemods.nesting import NestedTooDeeply, check_depth
+
+    data = path.read_bytes()
     try:
-        existing = cst.parse_module(path.read_bytes())
+        check_depth(data)
+        existing = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
         raise ScaffoldError(f"{HOOKS}:{error.raw_line}: does not parse: {error.message}") from None
+    except NestedTooDeeply as error:
+        raise ScaffoldError(f"{HOOKS}:{error.line}: {error}") from None
     fresh = cst.parse_module(rendered)
     extended = add_methods.add_functions(existing, fresh)
     if extended is existing:
@@ -285,7 +292,18 @@ def _merge_entities(
                 f"none of {', '.join(TIMESTAMP_CANDIDATES)} appears in app/ or tests/: {request.entity} uses "
                 "updatedAt, and a record without it always counts as changed; pass --timestamp-field FIELD"
             )
-    entity = IncrementalEntity(
+    try:
+        entity = _requested_entity(request, before, timestamp, root)
+    except ValidationError as error:
+        raise ScaffoldError(f"--entity {request.entity}: {format_validation_error(error)}") from None
+    kept = [e for e in entities if e.name != request.entity]
+    return sorted([*kept, entity], key=lambda e: e.name)
+
+
+def _requested_entity(
+    request: IncrementalRequest, before: IncrementalEntity | None, timestamp: str, root: Path
+) -> IncrementalEntity:
+    return IncrementalEntity(
         name=request.entity,
         id_field=request.id_field or (before.id_field if before else "") or _default_id(root),
         timestamp_field=timestamp,
@@ -297,8 +315,19 @@ def _merge_entities(
         records_path=request.records_path or (before.records_path if before else ""),
         records_format=request.records_format or (before.records_format if before else ""),
     )
-    kept = [e for e in entities if e.name != request.entity]
-    return sorted([*kept, entity], key=lambda e: e.name)
+
+
+def _marker_offset(option: float | None, previous: dict[str, Any]) -> float:
+    """--marker-offset-hours, else the answers file's, else the default: a finite number of hours up to a year."""
+    where = "--marker-offset-hours" if option is not None else f"{ANSWERS_FILE}: marker_offset_hours"
+    value: object = option if option is not None else previous.get("marker_offset_hours", DEFAULT_MARKER_OFFSET_HOURS)
+    try:
+        hours = float(value) if not isinstance(value, bool) else math.nan  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        hours = math.nan
+    if not (math.isfinite(hours) and 0 <= hours <= MAX_MARKER_OFFSET_HOURS):
+        raise ScaffoldError(f"{where}: {value!r} is not a number of hours from 0 to {MAX_MARKER_OFFSET_HOURS}")
+    return hours
 
 
 def _stored_entities(previous: dict[str, Any]) -> list[IncrementalEntity]:
