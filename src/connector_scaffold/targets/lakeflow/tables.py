@@ -63,6 +63,7 @@ class Table(BaseModel):
     plan: TablePlan
     list_path: str
     records_path: str
+    params: dict[str, str]
     fields: tuple[TableField, ...]
 
     @property
@@ -86,6 +87,7 @@ class Table(BaseModel):
             **stored,
             "list_path": self.list_path,
             "records_path": self.records_path,
+            "params": dict(self.params),
             "fields": [f.model_dump() for f in self.fields],
             "cursor_type": self.cursor_type,
             "stored": stored,
@@ -101,6 +103,7 @@ def join(spec: ConnectorSpec, plan: TablePlan) -> Table:
         plan=plan,
         list_path=entity.list_path,
         records_path=entity.records_path,
+        params=dict(entity.params),
         fields=entity_fields(entity),
     )
 
