@@ -124,7 +124,8 @@ class Pagination(_Model):
     cursor: the request carries `cursor_param` = the id of the last record, the response says
         whether more exist in `has_more_field` (Stripe's starting_after/has_more).
     next_token: the response carries the next token at `next_token_field`; it is sent back in
-        `cursor_param`.
+        `cursor_param`. With `next_token_more_field` the response also says whether more pages follow
+        (Zendesk's `meta.has_more`, whose `after_cursor` is set on the last page too), and that decides.
     page_number: `page_param` counts from `start_page`; an empty or short page ends.
     offset_limit: `offset_param` advances by the page size.
     link_header: RFC 8288 `Link: <...>; rel="next"` (GitHub).
@@ -136,16 +137,23 @@ class Pagination(_Model):
     cursor_param: str = "starting_after"
     has_more_field: str = "has_more"
     next_token_field: str = "next_token"
+    next_token_more_field: str | None = None
     page_param: str = "page"
     start_page: int = Field(default=1, ge=0)
     offset_param: str = "offset"
 
     @field_validator(
-        "page_size_param", "cursor_param", "has_more_field", "next_token_field", "page_param", "offset_param"
+        "page_size_param",
+        "cursor_param",
+        "has_more_field",
+        "next_token_field",
+        "next_token_more_field",
+        "page_param",
+        "offset_param",
     )
     @classmethod
-    def _names(cls, value: str) -> str:
-        return check_name(value, "parameter or field name")
+    def _names(cls, value: str | None) -> str | None:
+        return value if value is None else check_name(value, "parameter or field name")
 
 
 class RateLimit(_Model):
