@@ -15,7 +15,7 @@ from connector_scaffold.catalog import catalog_entry, catalog_names
 from connector_scaffold.catalog.facts import catalog_facts
 from connector_scaffold.spec import ConnectorSpec, load_spec
 from tests.conftest import tree_bytes
-from tests.lakeflow_helpers import PACKAGE, new_checkout, ruff, scaffold, tree
+from tests.lakeflow_helpers import PACKAGE, new_checkout, passed_counts, ruff, run_source_tests, scaffold, tree
 
 
 def _compile_every_python_file(files: dict[str, bytes]) -> None:
@@ -99,3 +99,23 @@ def test_the_catalog_spans_auth_and_pagination_styles() -> None:
         "offset_limit",
         "page_number",
     }
+
+
+def test_the_lakeflow_sources_of_the_whole_catalog_pass_their_own_tests(tmp_path: Path) -> None:
+    """Every entry in one checkout, its tests run offline through the simulator (a base URL with a path, such as
+    Shopify's /admin/api/VERSION, is routed with it; fixed params are required by the simulator)."""
+    root = new_checkout(tmp_path / "checkout")
+    for name in catalog_names():
+        done = scaffold("new-connector", name, "--target", "lakeflow", "--defaults", "--dest", str(root))
+        assert done.exit_code == 0, done.output
+    ran = run_source_tests(root, *catalog_names())
+    assert ran.returncode == 0, ran.stdout[-4000:]
+    passed, failed, _ = passed_counts(ran.stdout)
+    assert failed == 0 and passed >= 5 * len(catalog_names())
+
+
+def test_lakeflow_tables_are_named_without_a_format_suffix() -> None:
+    from connector_scaffold.targets.lakeflow.tables import table_name
+
+    shopify = load_spec(catalog_entry("shopify") or {})
+    assert [table_name(entity) for entity in shopify.entities] == ["products", "customers", "orders"]
