@@ -119,3 +119,28 @@ def test_lakeflow_tables_are_named_without_a_format_suffix() -> None:
 
     shopify = load_spec(catalog_entry("shopify") or {})
     assert [table_name(entity) for entity in shopify.entities] == ["products", "customers", "orders"]
+
+
+def test_malformed_or_missing_facts_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from connector_scaffold.catalog import facts as facts_module
+    from connector_scaffold.errors import ScaffoldError
+
+    entry = {
+        "facts": [{"about": "auth", "fact": "Bearer tokens, as documented.", "url": "https://example.com/auth"}],
+        "entities": [{"name": "widget", "facts": [{"about": "timestamp", "fact": "No timestamp.", "url": "http://x"}]}],
+    }
+    monkeypatch.setattr(facts_module, "catalog_file", lambda name: entry)
+    with pytest.raises(ScaffoldError, match=r"catalog acme: facts entities\.widget\.0\.url: .*https://"):
+        facts_module.catalog_facts("acme")
+    entry["entities"][0]["facts"][0]["url"] = "https://example.com/widgets"
+    assert facts_module.catalog_facts("acme").missing() == [
+        "source: pagination",
+        "source: rate_limit",
+        "entity widget: default_filter",
+    ]
+    entry["facts"][0]["about"] = "weather"
+    with pytest.raises(ScaffoldError, match=r"facts source\.0\.about"):
+        facts_module.catalog_facts("acme")
+    monkeypatch.setattr(facts_module, "catalog_file", lambda name: None)
+    with pytest.raises(ScaffoldError, match="'acme' is not in the catalog"):
+        facts_module.catalog_facts("acme")
