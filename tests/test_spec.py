@@ -167,3 +167,41 @@ def test_only_a_top_level_list_is_split():
 def test_time_split_is_validated(split, reason):
     with pytest.raises(SpecError, match=reason):
         load_spec(_with_split(split))
+def test_entity_params_are_fixed_query_parameters():
+    spec = load_spec(minimal(entities=[{"name": "sub", "list_path": "/subs", "params": {"status": "all"}}]))
+    assert spec.entities[0].params == {"status": "all"}
+    assert load_spec(minimal()).entities[0].params == {}
+
+
+@pytest.mark.parametrize(
+    ("pagination", "auth", "param"),
+    [
+        ({"style": "cursor"}, {}, "limit"),
+        ({"style": "cursor"}, {}, "starting_after"),
+        ({"style": "page_number", "page_param": "p"}, {}, "p"),
+        ({"style": "offset_limit", "offset_param": "startAt"}, {}, "startAt"),
+        ({"style": "link_header", "page_size_param": "per_page"}, {}, "per_page"),
+        ({"style": "none"}, {"type": "api_key_query", "query_param": "api_token"}, "api_token"),
+    ],
+)
+def test_entity_params_may_not_set_what_pagination_or_auth_sets(pagination, auth, param):
+    data = minimal(pagination=pagination, entities=[{"name": "w", "list_path": "/w", "params": {param: "x"}}])
+    if auth:
+        data["auth"] = auth
+    with pytest.raises(SpecError, match=rf"entities\.w\.params: {param} is set by the pagination or auth already"):
+        load_spec(data)
+
+
+def test_entity_params_refuse_control_characters():
+    with pytest.raises(SpecError, match="control character"):
+        load_spec(minimal(entities=[{"name": "w", "list_path": "/w", "params": {"state": "all\nX-Injected: 1"}}]))
+    with pytest.raises(SpecError, match="query parameter"):
+        load_spec(minimal(entities=[{"name": "w", "list_path": "/w", "params": {"": "all"}}]))
+
+
+def test_next_token_more_field_is_optional_and_checked():
+    assert load_spec(minimal()).pagination.next_token_more_field is None
+    spec = load_spec(minimal(pagination={"style": "next_token", "next_token_more_field": "meta.has_more"}))
+    assert spec.pagination.next_token_more_field == "meta.has_more"
+    with pytest.raises(SpecError, match="control character"):
+        load_spec(minimal(pagination={"style": "next_token", "next_token_more_field": "meta\nhas_more"}))

@@ -174,6 +174,28 @@ def new_connector(name: str, **kw: Any) -> None:
 
 
 @main.command(
+    "list",
+    epilog="""\b
+Examples:
+  scaffold list
+  scaffold list --format json | jq -r '.[] | select(.auth == "basic") | .name'""",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    metavar="[text|json]",
+    help="text: a table (name, auth, pagination, entities, targets); json: the same and more, as data.",
+)
+def list_catalog(output_format: str) -> None:
+    """List the built-in catalog: the sources `new-connector NAME` knows, sorted by name."""
+    from connector_scaffold.commands.list_catalog import run
+
+    _execute(lambda out, err: run(output_format, out, err))
+
+
+@main.command(
     "add-table",
     epilog="""\b
 Example:

@@ -127,7 +127,8 @@ class Pagination(_Model):
     cursor: the request carries `cursor_param` = the id of the last record, the response says
         whether more exist in `has_more_field` (Stripe's starting_after/has_more).
     next_token: the response carries the next token at `next_token_field`; it is sent back in
-        `cursor_param`.
+        `cursor_param`. With `next_token_more_field` the response also says whether more pages follow
+        (Zendesk's `meta.has_more`, whose `after_cursor` is set on the last page too), and that decides.
     page_number: `page_param` counts from `start_page`; an empty or short page ends.
     offset_limit: `offset_param` advances by the page size.
     link_header: RFC 8288 `Link: <...>; rel="next"` (GitHub).
@@ -139,16 +140,23 @@ class Pagination(_Model):
     cursor_param: str = "starting_after"
     has_more_field: str = "has_more"
     next_token_field: str = "next_token"
+    next_token_more_field: str | None = None
     page_param: str = "page"
     start_page: int = Field(default=1, ge=0, le=1_000_000)
     offset_param: str = "offset"
 
     @field_validator(
-        "page_size_param", "cursor_param", "has_more_field", "next_token_field", "page_param", "offset_param"
+        "page_size_param",
+        "cursor_param",
+        "has_more_field",
+        "next_token_field",
+        "next_token_more_field",
+        "page_param",
+        "offset_param",
     )
     @classmethod
-    def _names(cls, value: str) -> str:
-        return check_name(value, "parameter or field name")
+    def _names(cls, value: str | None) -> str | None:
+        return value if value is None else check_name(value, "parameter or field name")
 
 
 class RateLimit(_Model):
@@ -214,7 +222,9 @@ class Entity(_Model):
 
     A child entity (`parent` set) is listed once per parent record: `{field}` placeholders in its
     `list_path` are filled from the parent record. `detail_path` (with `{id}`) makes the entity's
-    extraction two steps: list, then one detail request per listed record.
+    extraction two steps: list, then one detail request per listed record. `params` are fixed query
+    parameters of the listing, for the filters a source applies unless told otherwise (Stripe lists no
+    canceled subscription without `status=all`, GitHub no closed issue without `state=all`).
     """
 
     name: str
@@ -224,6 +234,7 @@ class Entity(_Model):
     timestamp_field: str | None = None
     parent: str | None = None
     detail_path: str | None = None
+    params: dict[str, str] = Field(default_factory=dict)
     fields: list[EntityField] = Field(default_factory=list)
     time_split: TimeSplit | None = None
 
@@ -246,6 +257,16 @@ class Entity(_Model):
         if value is None or (value == "" and info.field_name == "records_path"):
             return value
         return check_name(value, info.field_name or "field")
+
+    @field_validator("params")
+    @classmethod
+    def _params(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            check_name(name, "query parameter")
+            # Values are sent as they are; only what would split a request line or a line of code is refused.
+            if _CONTROL.search(text):
+                raise ValueError(f"query parameter {name!r}: value {text!r} contains a control character")
+        return value
 
     @field_validator("list_path", "detail_path")
     @classmethod
@@ -341,9 +362,15 @@ class ConnectorSpec(_Model):
         if dupes:
             raise ValueError(f"entities: duplicate entity name(s) {', '.join(dupes)}")
         by_name = {e.name: e for e in self.entities}
+        reserved = self._request_params()
         for entity in self.entities:
             if entity.time_split is not None and entity.parent is not None:
                 raise ValueError(f"entities.{entity.name}.time_split: only a top-level entity's list can be split")
+            clash = sorted(set(entity.params) & reserved)
+            if clash:
+                raise ValueError(
+                    f"entities.{entity.name}.params: {', '.join(clash)} is set by the pagination or auth already"
+                )
             if entity.parent is None:
                 if entity.placeholders:
                     raise ValueError(f"entities.{entity.name}.list_path has placeholders but the entity has no parent")
@@ -357,6 +384,21 @@ class ConnectorSpec(_Model):
         if not self.display_name:
             object.__setattr__(self, "display_name", self.source_name.replace("_", " ").title())
         return self
+
+    def _request_params(self) -> set[str]:
+        """The query parameters pagination and auth set, which an entity's fixed `params` must leave alone."""
+        paging = self.pagination
+        by_style = {
+            "cursor": {paging.page_size_param, paging.cursor_param},
+            "next_token": {paging.page_size_param, paging.cursor_param},
+            "page_number": {paging.page_size_param, paging.page_param},
+            "offset_limit": {paging.page_size_param, paging.offset_param},
+            "link_header": {paging.page_size_param},
+        }
+        names = set(by_style.get(paging.style, set()))
+        if self.auth.type == "api_key_query":
+            names.add(self.auth.query_param)
+        return names
 
     def children_of(self, name: str) -> list[Entity]:
         return [e for e in self.entities if e.parent == name]

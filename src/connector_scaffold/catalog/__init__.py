@@ -14,13 +14,26 @@ def catalog_names() -> list[str]:
     return sorted(p.name.removesuffix(".yml") for p in folder.iterdir() if p.name.endswith(".yml"))
 
 
-def catalog_entry(name: str) -> dict[str, Any] | None:
-    """The raw spec data of a catalog entry, or None when the catalog has no such source."""
+def catalog_file(name: str) -> dict[str, Any] | None:
+    """A catalog file as written: the spec plus the `facts` (the source's and each entity's) it was checked
+    against; None when the catalog has no such source."""
     path = resources.files(__name__).joinpath(f"{name}.yml")
     if not path.is_file():
         return None
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
+
+
+def catalog_entry(name: str) -> dict[str, Any] | None:
+    """The raw spec data of a catalog entry (its facts left out), or None when the catalog has no such source."""
+    data = catalog_file(name)
+    if data is None:
+        return None
+    spec = {key: value for key, value in data.items() if key != "facts"}
+    spec["entities"] = [
+        {key: value for key, value in entity.items() if key != "facts"} for entity in data.get("entities", [])
+    ]
+    return spec
 
 
 def generic_entry(name: str) -> dict[str, Any]:

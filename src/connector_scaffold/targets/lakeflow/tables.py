@@ -3,8 +3,8 @@
 The ConnectorSpec is shared with the Atlan target and says nothing Lakeflow-specific, so the plan is derived from
 it by fixed rules (and `--ingestion-type` overrides):
 
-- name: the last literal segment of the entity's list path (`/v1/customers` -> `customers`), as upstream sources
-  name their tables; the entity name when two entities would share one.
+- name: the last literal segment of the entity's list path (`/v1/customers` -> `customers`, `/orders.json` ->
+  `orders`), as upstream sources name their tables; the entity name when two entities would share one.
 - ingestion type: a cursor that records an update (`updated*`, `modified*`, `changed*`) -> cdc, upserted on the
   primary key. Any other cursor is a creation time, which a changed record never passes again, so append would
   keep its first version forever: such a table is append only when its records cannot change (events, logs, audit
@@ -63,6 +63,7 @@ class Table(BaseModel):
     plan: TablePlan
     list_path: str
     records_path: str
+    params: dict[str, str]
     fields: tuple[TableField, ...]
 
     @property
@@ -86,6 +87,7 @@ class Table(BaseModel):
             **stored,
             "list_path": self.list_path,
             "records_path": self.records_path,
+            "params": dict(self.params),
             "fields": [f.model_dump() for f in self.fields],
             "cursor_type": self.cursor_type,
             "stored": stored,
@@ -101,6 +103,7 @@ def join(spec: ConnectorSpec, plan: TablePlan) -> Table:
         plan=plan,
         list_path=entity.list_path,
         records_path=entity.records_path,
+        params=dict(entity.params),
         fields=entity_fields(entity),
     )
 
@@ -139,7 +142,8 @@ def with_complete_fields(spec: ConnectorSpec) -> dict[str, Any]:
 
 def table_name(entity: Entity) -> str:
     segments = [s for s in entity.list_path.split("/") if s and "{" not in s]
-    last = segments[-1].lower().replace("-", "_") if segments else ""
+    # A format suffix is not part of the name: Shopify's /admin/api/VERSION/orders.json is the `orders` table.
+    last = segments[-1].lower().removesuffix(".json").replace("-", "_") if segments else ""
     return last if IDENTIFIER.match(last) else entity.name
 
 
