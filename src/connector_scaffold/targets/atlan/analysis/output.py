@@ -1,0 +1,33 @@
+"""The two outputs of an Analysis: JSON (stable keys, sorted) and the documents as files for a ChangeSet, and
+the documents add-incremental refreshes from the tree it is about to write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from connector_scaffold.targets.atlan.analysis.collect import analyze
+from connector_scaffold.targets.atlan.analysis.documents import counts, documents
+from connector_scaffold.targets.atlan.analysis.model import Analysis
+
+
+def to_json(analysis: Analysis) -> str:
+    data = {"summary": counts(analysis.rules), **analysis.as_data()}
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def document_files(analysis: Analysis) -> dict[str, bytes]:
+    return {path: text.encode("utf-8") for path, text in documents(analysis).items()}
+
+
+def refreshed_documents(root: Path, files: Mapping[str, bytes], generated: set[str]) -> dict[str, bytes]:
+    """The documents of the app as it will be once `files` are written: `generated` are the files rendered
+    from the template, the rest are the app's files patched in place (named in final-report.md; the same
+    list on a re-run, so a second run changes no byte)."""
+    changes = tuple(
+        f"{'generated' if path in generated else 'patched'} {path}"
+        for path in sorted(files)
+        if not path.startswith("incremental-analysis/")
+    )
+    return document_files(analyze(root, files, changes))
