@@ -21,9 +21,9 @@ def run(request: AnalyzeRequest, out: Echo, err: Echo) -> int:
     """JSON: print the facts, write nothing. Markdown: write (or with --dry-run show) the six documents."""
     from connector_scaffold.targets.atlan.analysis.collect import analyze
     from connector_scaffold.targets.atlan.analysis.documents import counts
-    from connector_scaffold.targets.atlan.analysis.output import document_files, to_json
+    from connector_scaffold.targets.atlan.analysis.output import document_files, recorded_changes, to_json
 
-    analysis = analyze(request.path)
+    analysis = analyze(request.path, changes=recorded_changes(request.path.resolve()))
     if request.format == "json":
         out(to_json(analysis).rstrip("\n"))
         return 0

@@ -8,6 +8,7 @@ from collections import Counter
 from connector_scaffold.targets.atlan.analysis.model import Analysis, Rule
 
 FOLDER = "incremental-analysis"
+CHANGED = "## What was changed (by add-incremental)"
 HEADER = "<!-- Written by `scaffold analyze` from static analysis of this app; re-run it to refresh. -->\n"
 
 
@@ -423,11 +424,14 @@ def marketplace(a: Analysis) -> str:
 def final_report(a: Analysis) -> str:
     lines = _title(a, "Final report")
     total = counts(a.rules)
-    lines += ["## What was changed", ""]
+    lines += [CHANGED, ""]
     if a.changes:
         lines += [f"- {c}" for c in a.changes]
     else:
-        lines.append("- nothing in the app: `scaffold analyze` only writes incremental-analysis/")
+        lines.append(
+            "- nothing yet: add-incremental has not patched this app (`scaffold analyze` writes only "
+            "incremental-analysis/)"
+        )
     if a.app.incremental_entities:
         lines.append(
             f"- entities made incremental (.copier-answers.incremental.yml): {', '.join(a.app.incremental_entities)}"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from connector_scaffold.targets.atlan.analysis.collect import analyze
-from connector_scaffold.targets.atlan.analysis.documents import counts, documents
+from connector_scaffold.targets.atlan.analysis.documents import CHANGED, FOLDER, counts, documents
 from connector_scaffold.targets.atlan.analysis.model import Analysis
 
 
@@ -19,6 +19,20 @@ def to_json(analysis: Analysis) -> str:
 
 def document_files(analysis: Analysis) -> dict[str, bytes]:
     return {path: text.encode("utf-8") for path, text in documents(analysis).items()}
+
+
+def recorded_changes(root: Path) -> tuple[str, ...]:
+    """What add-incremental recorded in final-report.md ("generated X" / "patched X"): a later `scaffold analyze`
+    keeps that record instead of forgetting it."""
+    report = root / FOLDER / "final-report.md"
+    if not report.is_file():
+        return ()
+    lines = report.read_text(encoding="utf-8", errors="replace").splitlines()
+    if CHANGED not in lines:
+        return ()
+    section = lines[lines.index(CHANGED) + 1 :]
+    end = next((i for i, line in enumerate(section) if line.startswith("## ")), len(section))
+    return tuple(line[2:] for line in section[:end] if line.startswith(("- generated ", "- patched ")))
 
 
 def refreshed_documents(root: Path, files: Mapping[str, bytes], generated: set[str]) -> dict[str, bytes]:

@@ -184,7 +184,12 @@ def _guardrails(c: Context) -> list[Rule]:
     rules: list[Rule] = []
     where, default = c.incremental_flag
     if where:
-        ok = default.strip() in ("False", "false", '"false"')
+        text = default.replace(" ", "")
+        ok = (
+            text in ("False", '"false"')
+            or text.startswith(("Field(False", "Field(default=False"))
+            or ("default=False" in text)
+        )
         rules.append(_rule("G1", "", "PASS" if ok else "FAIL", [where], f"incremental_enabled defaults to {default}"))
     else:
         rules.append(_rule("G1", "", "PASS", orchestration, "no incremental flag yet: every run is a full extraction"))

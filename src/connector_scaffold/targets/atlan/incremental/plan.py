@@ -121,8 +121,13 @@ def plan(request: IncrementalRequest) -> Plan:
         notes.append("no app/templates/workflow.json or app/frontend/workflow.json: add the UI toggles by hand")
     else:
         files[workflow_json] = _add_toggles(root / workflow_json, workflow_json, offset)
+    from connector_scaffold.targets.atlan.analysis.output import refreshed_documents
+
+    formatted = format_like(root, files)
+    # The playbook's documents describe the app as patched: refreshed from the bytes about to be written.
+    formatted.update(refreshed_documents(root, formatted, {p for p in rendered if p in files}))
     changes = ChangeSet(root)
-    for path, data in sorted(format_like(root, files).items()):
+    for path, data in sorted(formatted.items()):
         changes.put(path, data)
     changes.validate()
     return Plan(project, tuple(plans), changes, tuple(notes))
