@@ -89,6 +89,11 @@ def test_evidence_lines_show_what_they_claim(analysed: dict[str, dict[str, bytes
             assert step["name"] in line(step["called_at"]), step
         if step["defined_at"]:
             assert f"def {step['name']}" in line(step["defined_at"]), step
+    for query in data["queries"]:
+        text = (APPS / app / query["file"]).read_text(encoding="utf-8").splitlines()
+        for source in query["sources"]:
+            name, _, number = source.rpartition("@")
+            assert name in text[int(number) - 1], source
     for link in data["links"]:
         assert link["parent"] in line(link["where"]).lower() or link["parent"] + "s" in line(link["where"]), link
     for rule in data["rules"]:

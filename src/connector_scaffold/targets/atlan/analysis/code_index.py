@@ -107,6 +107,8 @@ class CodeIndex:
     functions: dict[str, list[Function]] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "text"
     _sites: dict[int, list[Site]] = field(default_factory=dict)
+    _reach: dict[int, list[Reached]] = field(default_factory=dict)
+    memo: dict[tuple[str, int], bool] = field(default_factory=dict)  # per-function answers other modules cache
 
     @classmethod
     def build(cls, sources: Sources) -> CodeIndex:
@@ -130,6 +132,11 @@ class CodeIndex:
 
     def reach(self, start: Function) -> list[Reached]:
         """Call sites of `start` and of the app functions it calls, MAX_DEPTH levels deep, each once."""
+        if id(start.node) not in self._reach:
+            self._reach[id(start.node)] = self._walk(start)
+        return self._reach[id(start.node)]
+
+    def _walk(self, start: Function) -> list[Reached]:
         found: list[Reached] = []
         seen = {id(start.node)}
         pending: list[tuple[Function, str, str, tuple[str, ...], int]] = [(start, "", "", (), 0)]

@@ -197,33 +197,30 @@ def _rest_entity(name: str, steps: list[Step], calls: list[ApiCall], where: list
 
 
 def _plans(found: list[Entity], links: list[Link], steps: list[Step], calls: list[ApiCall]) -> list[Entity]:
-    """Which entities become incremental: the one a per-record request loop goes over (`for workbook in
-    workbooks`); else a parent whose children a detail step extracts; SQL: tables (columns come with them).
-    Entities a detail step writes for another come with it."""
-    roles = {s.name: s.role for s in steps}
-    looped = {c.step: c.per_item_of for c in calls if c.per_item_of}
-    detail_children = {
-        k.child: k.parent for k in links if any(roles.get(s) == "detail" for s in _producers(found, k.child))
-    }
-    planned = []
+    """Which entities become incremental. Per detail step: the entity its per-record loop goes over (`for
+    workbook in workbooks`), else the parent it reads (links); what the step writes for that entity comes with
+    it. SQL: tables, with their columns. Everything else is cheap enough to stay full."""
+    plans: dict[str, str] = {}
+    names = {e.name for e in found}
+    if "table" in names:
+        plans["table"] = "incremental"
+        if "column" in names:
+            plans["column"] = "with table"
+    for step in (s for s in steps if s.role == "detail"):
+        over = next((c.per_item_of for c in calls if c.step == step.name and c.per_item_of), "")
+        if not over:
+            over = next((k.parent for k in links if k.child in step.writes), "")
+        if not over:
+            continue
+        plans.setdefault(over, "incremental")
+        for name in step.writes:
+            if name != over:
+                plans.setdefault(name, f"with {over}")
     for entity in found:
-        over = looped.get(entity.steps[0], "") if entity.steps else ""
-        if entity.name == "column" and any(e.name == "table" for e in found):
-            plan = "with table"
-        elif entity.name == "table" or entity.name in looped.values():
-            plan = "incremental"
-        elif over and over != entity.name:
-            plan = f"with {over}"
-        elif entity.name in detail_children.values() and not looped:
-            plan = "incremental"
-        elif entity.name in detail_children and not looped:
-            plan = f"with {detail_children[entity.name]}"
-        elif entity.cost == "detail" and not any(k.child == entity.name for k in links):
-            plan = "incremental"
-        else:
-            plan = "full"
-        planned.append(replace(entity, plan=plan))
-    return planned
+        if entity.name not in plans:
+            child = any(k.child == entity.name for k in links)
+            plans[entity.name] = "incremental" if entity.cost == "detail" and not child else "full"
+    return [replace(e, plan=plans[e.name]) for e in found]
 
 
 def _producers(found: list[Entity], name: str) -> tuple[str, ...]:

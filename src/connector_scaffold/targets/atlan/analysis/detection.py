@@ -89,6 +89,11 @@ def _sql(c: Context, entity: str, offset: float) -> Detection:
         return Detection(entity, "", where, "full extraction every run", "cheap parent: one small query, no marker")
     if rule1 == "FAIL":
         return Detection(
-            entity, column, where, strategy, f"{c.dialect} {column}: {note}: false positives on data writes"
+            entity,
+            column,
+            where,
+            strategy,
+            f"{c.dialect} {column}: {note}: R1/R3 FAIL (feasibility.md): on this field incremental re-extracts "
+            "tables with data writes since the marker (false positives) and can miss DDL that does not move it",
         )
     return Detection(entity, column, where, strategy, f"{c.dialect} {column}: {note}")

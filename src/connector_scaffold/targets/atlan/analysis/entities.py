@@ -45,6 +45,13 @@ def _text(index: CodeIndex, node: cst.BaseExpression) -> str | None:
 
 
 def _writes_raw(index: CodeIndex, function: Function) -> bool:
+    key = ("writes_raw", id(function.node))
+    if key not in index.memo:
+        index.memo[key] = _reaches_raw(index, function)
+    return index.memo[key]
+
+
+def _reaches_raw(index: CodeIndex, function: Function) -> bool:
     for reached in index.reached_functions(function):
         for node in _strings(reached.node):
             if node.strip("/") == RAW or RAW_PATH.search(node):
@@ -158,21 +165,45 @@ def assign(steps: list[Step], found: dict[str, list[Mention]]) -> tuple[list[Ste
         if step.role not in ("extract", "other") or not names:
             updated.append(step)
             continue
-        writes = tuple(n for n in names if n not in produced)
-        reads = tuple(n for n in names if n in produced and produced[n] != step.name)
+        derived = {n: _derived_from(n, produced) for n in names if n not in produced}
+        # `dashboards_filtered` is a filtered copy of dashboard: a read, not an entity.
+        copies = {n for n, (base, suffix) in derived.items() if base and suffix in COPY_SUFFIXES}
+        writes = tuple(n for n in names if n not in produced and n not in copies)
+        reads = tuple(
+            sorted({n for n in names if n in produced and produced[n] != step.name} | {derived[n][0] for n in copies})
+        )
+        for name in writes:
+            base = derived.get(name, ("", ""))[0]
+            if base and base not in reads:
+                # `dashboard_details` written per dashboard: a detail of that entity.
+                where = next(m.where for m in found[step.name] if m.name == name)
+                links.append(Link(base, name, where, f"{step.name} writes {name} for {base} records"))
         for name in writes:
             produced[name] = step.name
         for m in found[step.name]:
             if m.name in writes:
                 evidence.setdefault(m.name, []).append(m.where)
         for parent in reads:
-            where = next(m.where for m in found[step.name] if m.name == parent)
+            where = next((m.where for m in found[step.name] if m.name == parent), "")
+            where = where or next(m.where for m in found[step.name] if derived.get(m.name, ("",))[0] == parent)
             links += [Link(parent, child, where, f"{step.name} reads {parent} records") for child in writes]
         updated.append(_with(step, writes, reads))
     return updated, links, {k: sorted(set(v), key=_sort_where) for k, v in evidence.items()}
 
 
+COPY_SUFFIXES = ("filtered", "filter", "copy", "raw")
+
+
+def _derived_from(name: str, produced: dict[str, str]) -> tuple[str, str]:
+    """(entity, suffix) when `name` is an earlier entity's name with a suffix (`dashboards_filtered`,
+    `dashboard_details`, `question_queries`), else ("", "")."""
+    head, _, tail = name.partition("_")
+    base = singular(head)
+    return (base, tail) if tail and base in produced else ("", "")
+
+
 def _with(step: Step, writes: tuple[str, ...], reads: tuple[str, ...]) -> Step:
     from dataclasses import replace
 
-    return replace(step, writes=writes, reads=reads, role="extract" if step.role == "other" else step.role)
+    role = "extract" if step.role == "other" and writes else step.role
+    return replace(step, writes=writes, reads=reads, role=role)

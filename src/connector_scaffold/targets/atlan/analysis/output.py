@@ -35,13 +35,16 @@ def recorded_changes(root: Path) -> tuple[str, ...]:
     return tuple(line[2:] for line in section[:end] if line.startswith(("- generated ", "- patched ")))
 
 
-def refreshed_documents(root: Path, files: Mapping[str, bytes], generated: set[str]) -> dict[str, bytes]:
-    """The documents of the app as it will be once `files` are written: `generated` are the files rendered
-    from the template, the rest are the app's files patched in place (named in final-report.md; the same
-    list on a re-run, so a second run changes no byte)."""
-    changes = tuple(
+def refreshed_documents(
+    root: Path, files: Mapping[str, bytes], generated: set[str], patched: set[str]
+) -> dict[str, bytes]:
+    """The documents of the app as it will be once `files` are written. final-report.md names every file the
+    command generates from its template and every app file it patched, this run or an earlier one (a second
+    run patches nothing: the record kept in the report carries them), so a second run writes the same report."""
+    current = {
         f"{'generated' if path in generated else 'patched'} {path}"
-        for path in sorted(files)
-        if not path.startswith("incremental-analysis/")
-    )
+        for path in generated | patched
+        if not path.startswith(f"{FOLDER}/")
+    }
+    changes = tuple(sorted(current | set(recorded_changes(root)), key=lambda c: c.split(" ", 1)[1]))
     return document_files(analyze(root, files, changes))

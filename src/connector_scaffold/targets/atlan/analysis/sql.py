@@ -59,7 +59,7 @@ def queries(texts: dict[str, str]) -> tuple[list[Query], list[Timestamp], list[L
         step = f"fetch_{entity}s" if entity and not is_fragment else ""
         if is_fragment:
             entity = ""
-        sources = tuple(dict.fromkeys(f"{m.group(1)}@{_line(text, m.start())}" for m in SOURCE.finditer(text)))
+        sources = tuple(dict.fromkeys(f"{m.group(1)}@{_line(text, m.start(1))}" for m in SOURCE.finditer(text)))
         found.append(
             Query(path, step, entity, sources, tuple(_columns(text)), tuple(dict.fromkeys(PLACEHOLDER.findall(text))))
         )

@@ -113,6 +113,35 @@ class _StampVisitor(cst.CSTVisitor):
         self.found.append(Timestamp(value, role, entity, where, self.origin, context))
 
 
+LITERAL = re.compile(r"""["']([A-Za-z][A-Za-z0-9_]{2,40})["']""")
+OPENER = re.compile(r"^(\s*)(?:async\s+)?(?:def|class)\s+(\w+)|^(\s*)(\w+)\s*(?::[^=]+)?=(?!=)")
+
+
+def _has_candidate(text: str) -> bool:
+    return any(field_role(m.group(1)) for m in LITERAL.finditer(text))
+
+
+def _test_stamps(path: str, text: str, entities: set[str]) -> list[Timestamp]:
+    found: list[Timestamp] = []
+    stack: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        opener = OPENER.match(line)
+        if opener or not stack or indent <= stack[-1][0]:
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+        if opener:
+            stack.append((indent, opener.group(2) or opener.group(4)))
+        for match in LITERAL.finditer(line):
+            role = field_role(match.group(1))
+            if role:
+                entity = entity_of([name for _, name in stack], entities)
+                found.append(Timestamp(match.group(1), role, entity, f"{path}:{number}", "fixture"))
+    return found
+
+
 def code_timestamps(
     index: CodeIndex,
     entities: set[str],
@@ -122,14 +151,15 @@ def code_timestamps(
 ) -> list[Timestamp]:
     found: list[Timestamp] = []
     sources = index.sources
-    python = [p for p in sources.texts if p.endswith(".py") and not p.startswith(generated)]
-    for path in python:
-        module = sources.module(path)
-        if module is None:
-            continue
+    for path in [p for p in sources.modules if not p.startswith(generated) and _has_candidate(sources.texts[p])]:
         visitor = _StampVisitor(sources, path, entities, function_entities, detail_functions)
-        module.visit(visitor)
+        sources.modules[path].visit(visitor)
         found += visitor.found
+    for path, text in sources.texts.items():
+        # Tests are read as text (parsing large test modules costs seconds): the names around a literal are
+        # the defs, classes and assignments that enclose it by indentation.
+        if path.startswith("tests/") and path.endswith(".py") and _has_candidate(text):
+            found += _test_stamps(path, text, entities)
     for path, text in sources.texts.items():
         # transformed/ fixtures hold the app's Atlan output, not the source's records.
         if path.startswith("tests/") and path.endswith((".json", ".yaml", ".yml")) and "/transformed/" not in path:

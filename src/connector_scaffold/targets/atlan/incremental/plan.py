@@ -125,7 +125,9 @@ def plan(request: IncrementalRequest) -> Plan:
 
     formatted = format_like(root, files)
     # The playbook's documents describe the app as patched: refreshed from the bytes about to be written.
-    formatted.update(refreshed_documents(root, formatted, {p for p in rendered if p in files}))
+    generated = {p for p in rendered if not p.startswith("_scaffold_snippets/")}
+    touched = {*patched, *([workflow_json] if workflow_json else [])}
+    formatted.update(refreshed_documents(root, formatted, generated, touched))
     changes = ChangeSet(root)
     for path, data in sorted(formatted.items()):
         changes.put(path, data)
