@@ -5,8 +5,8 @@ Not a test; it takes local clone paths (read-only: analysis writes nothing, it r
     python benchmarks/analyze_realworld.py \\
         ../atlan-sample-apps/connectors/anaplan ../atlan-sample-apps/connectors/mysql ../atlan-metabase-app
 
-and prints a Markdown table
-(cpu time: the machine's load does not move it). `--docs DIR` also writes each app's documents to DIR/<app>/ (for review).
+and prints a Markdown table (cpu time: the machine's load does not move it). `--docs DIR` also writes each app's
+documents to DIR/<app>/ (for review).
 """
 
 from __future__ import annotations
