@@ -98,8 +98,8 @@ def test_evidence_lines_show_what_they_claim(analysed: dict[str, dict[str, bytes
         assert link["parent"] in line(link["where"]).lower() or link["parent"] + "s" in line(link["where"]), link
     for rule in data["rules"]:
         for where in rule["evidence"]:
-            if ":" in where:
-                line(where)
+            assert re.fullmatch(r"[\w./-]+:\d+", where), where
+            line(where)
 
 
 def test_fixture_facts() -> None:

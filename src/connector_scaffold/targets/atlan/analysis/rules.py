@@ -24,7 +24,7 @@ UNKNOWN_REST = {
     "behaviour of the source; verify each operation on a test tenant (checklist Rule 3)",
     "R4": "indirect changes (a shared parent or data source edited) may change {entity} without moving its "
     "timestamp; the code shows no propagation paths; verify each path (checklist Rule 4)",
-    "R5": "whether two reads of the same change return the same {field} (no jitter, bounded eventual "
+    "R5": "whether two reads of the same change return the same value of {field} (no jitter, bounded eventual "
     "consistency) needs two reads of the live source (checklist Rule 5)",
 }
 TITLES = {
@@ -99,7 +99,7 @@ def _preflight(c: Context) -> list[Rule]:
         "P4",
         "",
         "UNKNOWN",
-        list(c.tests[:3]),
+        [f"{t}:1" for t in c.tests[:3]],
         f"static analysis runs no tests ({len(c.tests)} test files found); run `uv run pytest tests/unit/ -x -q`",
     )
     return [
@@ -118,7 +118,7 @@ def _fields(c: Context, entity: str) -> list[Timestamp]:
 def _rest_rules(c: Context, entity: Entity) -> list[Rule]:
     fields = _fields(c, entity.name)
     names = sorted({t.field for t in fields})
-    field = " / ".join(names) or "its timestamp"
+    field = " / ".join(names) or "the timestamp"
     where = [t.where for t in fields[:3]] or list(entity.evidence[:1])
     rules = [_rule("R1", entity.name, "UNKNOWN", where, UNKNOWN_REST["R1"].format(field=field))]
     if fields:
@@ -260,7 +260,10 @@ def _guardrails(c: Context) -> list[Rule]:
             _rule("G3", "", "FAIL", [k.where for k in c.calls[:1]], "no per-record request found: nothing to save")
         )
     for entity in (e for e in c.entities if e.plan == "incremental"):
-        listing = [k for k in c.calls if entity.steps and entity.steps[0] == k.step and not k.per_item_loop]
+        listing = sorted(
+            (k for k in c.calls if entity.steps and entity.steps[0] == k.step and not k.per_item_loop),
+            key=lambda k: (k.method != "GET", not k.paged_by),  # the list request, not the sign-in before it
+        )
         if listing:
             rules.append(
                 _rule("G4", entity.name, "PASS", [listing[0].where], "listed in full every run: previous - current ids")
