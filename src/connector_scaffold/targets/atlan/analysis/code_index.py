@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from connector_scaffold.codemods.cst_helpers import called_name, string_value
+from connector_scaffold.codemods.cst_helpers import called_name, string_constants
 from connector_scaffold.targets.atlan.analysis.sources import Sources
 
 LOOPS = (cst.For, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -115,7 +115,7 @@ class CodeIndex:
         index = cls(sources)
         for path, module in sources.modules.items():
             for statement in module.body:
-                index.constants.update(_constants(statement))
+                index.constants.update(string_constants(statement))
             _FunctionCollector(index, path).walk(module)
         return index
 
@@ -203,15 +203,3 @@ def _loop_names(loop: cst.CSTNode) -> tuple[str, ...]:
     for part in parts:
         part.visit(_V())
     return tuple(dict.fromkeys(names))
-
-
-def _constants(statement: cst.CSTNode) -> list[tuple[str, str]]:
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return []
-    found = []
-    for small in statement.body:
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-            value = string_value(small.value)
-            if value is not None:
-                found.append((small.targets[0].target.value, value))
-    return found
