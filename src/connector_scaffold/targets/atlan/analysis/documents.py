@@ -192,7 +192,13 @@ def feasibility(a: Analysis) -> str:
         "",
         "Marker + previous entity list"
         + (" + backfill of unchanged details" if incremental and a.app.kind == "REST" else "")
-        + " (persisted after the upload step only).",
+        + (
+            " (persisted after the upload step only)."
+            if any(st.role == "upload" for st in a.steps)
+            else " (written by the SDK's incremental SQL workflow after upload_to_atlan: G2)."
+            if a.app.kind == "SQL"
+            else " (no upload step in the orchestration: persisted after the step G2 names, see the rules)."
+        ),
         "",
         "## Marker strategy",
         "",
@@ -225,6 +231,11 @@ def risks(a: Analysis) -> list[str]:
     for d in a.detection:
         if "false positives" in d.reason:
             found.append(f"false positives on {d.entity} ({d.field}): test_risk_false_positive_{d.entity}")
+        if "detail response only" in d.reason:
+            found.append(
+                f"{d.field} of {d.entity} is read from the per-record detail response: a list without it cannot "
+                f"skip the detail call: test_risk_timestamp_in_list_{d.entity}"
+            )
     found += [
         f"eventual consistency of {d.field} for {d.entity}: test_risk_prepone_buffer_{d.entity}"
         for d in a.detection
