@@ -84,6 +84,19 @@ def string_value(node: cst.CSTNode | None) -> str | None:
     return None
 
 
+def string_constants(statement: cst.CSTNode) -> list[tuple[str, str]]:
+    """`NAME = "text"` at a statement line: [(NAME, text)] (module-level constants code reads by name)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return []
+    found = []
+    for small in statement.body:
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            value = string_value(small.value)
+            if value is not None:
+                found.append((small.targets[0].target.value, value))
+    return found
+
+
 def unwrap_await(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.expression if isinstance(node, cst.Await) else node
 

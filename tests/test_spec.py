@@ -167,6 +167,8 @@ def test_only_a_top_level_list_is_split():
 def test_time_split_is_validated(split, reason):
     with pytest.raises(SpecError, match=reason):
         load_spec(_with_split(split))
+
+
 def test_entity_params_are_fixed_query_parameters():
     spec = load_spec(minimal(entities=[{"name": "sub", "list_path": "/subs", "params": {"status": "all"}}]))
     assert spec.entities[0].params == {"status": "all"}

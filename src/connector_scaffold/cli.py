@@ -331,6 +331,31 @@ def add_incremental(entity: str, children: str, detail_steps: tuple[str, ...], *
 
 
 @main.command(
+    "analyze",
+    epilog="""\b
+Examples:
+  scaffold analyze                         # in the app: writes incremental-analysis/*.md
+  scaffold analyze --path ../atlan-acme-app --dry-run
+  scaffold analyze --format json           # the same facts on stdout, nothing written""",
+)
+@click.option("--path", "path", type=click.Path(path_type=Path), default=Path("."), help="App root.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: write the documents; json: print the facts and write nothing.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the documents as a diff; write nothing.")
+def analyze(path: Path, format_: str, dry_run: bool) -> None:
+    """The incremental playbook's analysis of an Atlan app (static: nothing is run), in incremental-analysis/."""
+    from connector_scaffold.commands.analyze import AnalyzeRequest, run
+
+    _execute(lambda out, err: run(AnalyzeRequest(path=path, format=format_, dry_run=dry_run), out, err))
+
+
+@main.command(
     "update",
     epilog="""\b
 Examples:

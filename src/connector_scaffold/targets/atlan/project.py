@@ -161,7 +161,7 @@ def load_project(root: Path) -> AppProject:
         raise ScaffoldError(f"{root}: no pyproject.toml; run from the app root or pass --path DIR")
     requirement, version = sdk_requirement(pyproject)
     modules = _parse_modules(root)
-    project = AppProject(root, requirement, version, modules, name=_app_name(pyproject))
+    project = AppProject(root, requirement, version, modules, name=app_name(pyproject))
     project.classes = [
         ClassInfo(path, node, lines)
         for path, module in modules.items()
@@ -203,7 +203,7 @@ def _lower_bound(requirement: Requirement) -> tuple[int, ...]:
     return max(releases, default=())
 
 
-def _app_name(pyproject: Path) -> str:
+def app_name(pyproject: Path) -> str:
     name = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("name", "app")
     core = re.sub(r"^atlan-|-app$", "", name.lower())
     return re.sub(r"[^a-z0-9]+", "_", core).strip("_") or "app"

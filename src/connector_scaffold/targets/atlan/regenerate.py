@@ -80,7 +80,14 @@ def _replay_incremental(files: dict[str, bytes], record: bytes) -> dict[str, byt
         except ScaffoldError as error:
             raise ScaffoldError(f"replaying add-incremental ({INCREMENTAL_ANSWERS}): {error}") from None
         replayed = {**files, INCREMENTAL_ANSWERS: record}
-        replayed.update({c.path: c.new for c in result.changes.sorted_changes() if c.new is not None})
+        # The analysis documents describe the user's tree (`scaffold analyze` refreshes them), never a template.
+        replayed.update(
+            {
+                c.path: c.new
+                for c in result.changes.sorted_changes()
+                if c.new is not None and not (c.path.startswith("incremental-analysis/") and c.path.endswith(".md"))
+            }
+        )
         return replayed
 
 

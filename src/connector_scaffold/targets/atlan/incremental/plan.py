@@ -153,8 +153,15 @@ def plan(request: IncrementalRequest) -> Plan | SqlPlan:
         )
     else:
         files[workflow_json] = _add_toggles(root / workflow_json, workflow_json, offset)
+    from connector_scaffold.targets.atlan.analysis.output import refreshed_documents
+
+    formatted = format_like(root, files)
+    # The playbook's documents describe the app as patched: refreshed from the bytes about to be written.
+    generated = {p for p in rendered if not p.startswith("_scaffold_snippets/")}
+    touched = {*patched, *([workflow_json] if workflow_json else [])}
+    formatted.update(refreshed_documents(root, formatted, generated, touched))
     changes = ChangeSet(root)
-    for path, data in sorted(format_like(root, files).items()):
+    for path, data in sorted(formatted.items()):
         changes.put(path, data)
     changes.validate()
     return Plan(project, tuple(plans), changes, tuple(notes))

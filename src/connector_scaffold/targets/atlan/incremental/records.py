@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import libcst as cst
 
-from connector_scaffold.codemods.cst_helpers import called_name, find_all, string_value
+from connector_scaffold.codemods.cst_helpers import called_name, find_all, string_constants, string_value
 from connector_scaffold.codemods.incremental.detail_filter import ListedReads
 from connector_scaffold.targets.atlan.incremental.anchors import AnchorNotFound, Anchors, plural
 from connector_scaffold.targets.atlan.project import AppProject, ClassInfo
@@ -102,7 +102,7 @@ def _reached(project: AppProject, method: cst.FunctionDef) -> tuple[set[str], li
         name: value
         for module in project.modules.values()
         for statement in module.body
-        for name, value in _constant(statement)
+        for name, value in string_constants(statement)
     }
     texts: set[str] = set()
     calls: list[str] = []
@@ -135,18 +135,6 @@ def _reached(project: AppProject, method: cst.FunctionDef) -> tuple[set[str], li
                 seen.add(short)
                 pending.append((functions[short][1], depth + 1))
     return texts, calls
-
-
-def _constant(statement: cst.CSTNode) -> list[tuple[str, str]]:
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return []
-    found = []
-    for small in statement.body:
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-            value = string_value(small.value)
-            if value is not None:
-                found.append((small.targets[0].target.value, value))
-    return found
 
 
 def entity_records(project: AppProject, entity: IncrementalEntity, anchors: Anchors) -> dict[str, Any]:

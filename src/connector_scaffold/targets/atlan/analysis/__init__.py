@@ -1,0 +1,1 @@
+"""`scaffold analyze`: the incremental playbook's documents, from static analysis of an Atlan app."""
