@@ -14,7 +14,7 @@ import pytest
 from app.http_client import PACING_HEADROOM, Pacer, open_client
 from app.probe import TOP_LEVEL, probe
 from tests.conftest import simulator_settings
-from tests.support.simulator import SourceSimulator
+from tests.support.simulator import SourceSimulator, busiest_window
 
 ENTITY = TOP_LEVEL[0]
 RATE = 20.0
@@ -117,3 +117,21 @@ async def test_a_rate_limited_source_answers_429_and_the_client_retries(
             await probe(client, ENTITY)
         assert client.stats.retries == simulator.rate_limited
     assert simulator.rate_limited >= 1
+
+
+def test_guarantee_pacing_leaves_headroom_for_a_request_that_arrives_late() -> None:
+    # The source counts requests by its own clock. A request that reaches it late
+    # (up to 20 ms: a slow network path, a busy proxy) next to later ones that arrive
+    # on time must not make one more than the limit in any second it counts. Driven
+    # on a virtual clock: the pacer's own slots, sent back to back, and the first
+    # request delayed on the wire; counted the way the simulator counts.
+    lateness = 0.015
+    for rate in (2.0, 20.0, 100.0):
+        pacer = Pacer(rate)
+        now = 0.0
+        arrivals: list[float] = []
+        for number in range(3 * int(rate) + 1):
+            now = pacer.ready_at(pacer.reserve(now))
+            pacer.sent(now)
+            arrivals.append(now + (lateness if number == 0 else 0.0))
+        assert busiest_window(arrivals) <= rate, f"{rate:g} requests a second"
