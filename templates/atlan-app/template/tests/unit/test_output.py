@@ -37,6 +37,14 @@ def chunks_of(output: Path) -> list[dict[str, Any]]:
     return chunks
 
 
+def longest_line(path: str | None) -> int:
+    return max(len(line) for line in Path(path or "").read_bytes().splitlines(keepends=True))
+
+
+def chunk_bytes(output: Path, chunk: dict[str, Any]) -> bytes:
+    return (output / RECORDS_DIR / str(chunk["chunk"])).read_bytes()
+
+
 def chunk_files(output: Path) -> list[Path]:
     return sorted((output / RECORDS_DIR / ENTITY.name).glob("result-*.json"))
 
@@ -49,8 +57,7 @@ async def test_guarantee_chunks_roll_at_the_size_limit(
     tmp_path: Path,
 ) -> None:
     batch = await extracted(settings, credentials, tmp_path / "raw")
-    longest = max(len(line) for line in Path(batch.records.local_path or "").read_bytes().splitlines(keepends=True))
-    limit = 2 * longest
+    limit = 2 * longest_line(batch.records.local_path)
     output = tmp_path / "output"
     build_output([batch], output, max_chunk_bytes=limit)
     assert index_of(output)["max_chunk_bytes"] == limit
@@ -58,7 +65,7 @@ async def test_guarantee_chunks_roll_at_the_size_limit(
     assert len(chunks) > 1, "the records fit one chunk: the limit was never reached"
     lines: list[dict[str, Any]] = []
     for chunk in chunks:
-        data = (output / RECORDS_DIR / str(chunk["chunk"])).read_bytes()
+        data = chunk_bytes(output, chunk)
         assert len(data) <= limit
         assert chunk["start_line"] == len(lines)
         chunk_lines = json_lines(data)
