@@ -3,9 +3,10 @@
 Renders the app from fixtures/specs/stripe.answers.yml with this repo's `scaffold new-connector` into a scratch
 folder, runs its suite once unmutated (it must pass, or the table would mean nothing), then for every mutant in
 MUTANTS replaces one exact piece of text in one file, runs the suite in the SDK venv (stopping at the first
-failure), and restores the file. A mutant is killed when the suite fails (the first failing test is named),
-SURVIVED when it passes, STALE when its old text is not in the render exactly once (the template moved on: update
-the mutant). Prints a Markdown table and the kill rate; exits 1 when a mutant survived or went stale.
+failure), and restores the file. A mutant is killed when the suite fails and the first failing test (named in the
+table) passes again once the file is restored; FLAKY when that test fails without the mutant too; SURVIVED when
+the suite passes; STALE when its old text is not in the render exactly once (the template moved on: update the
+mutant). Prints a Markdown table and the kill rate; exits 1 when a mutant survived or went stale.
 tests/test_mutation_generated_app.py checks every old text against a fresh render, so the list cannot rot unseen.
 
 Not a test: `python benchmarks/mutation_generated_app.py [--sdk-venv PATH] [--only NAME ...] [--timeout SECONDS]`
@@ -348,7 +349,7 @@ MUTANTS: tuple[Mutant, ...] = (
 @dataclass
 class Outcome:
     mutant: Mutant
-    verdict: str  # "killed", "SURVIVED", "STALE"
+    verdict: str  # "killed", "SURVIVED", "STALE", "FLAKY"
     detail: str
     seconds: float
 
@@ -390,14 +391,14 @@ def stale_reason(app: Path, mutant: Mutant) -> str | None:
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - |$)", re.MULTILINE)
 
 
-def run_suite(venv: Path, app: Path, timeout: float) -> tuple[bool, str]:
-    """(passed, first failing test or reason) of the app's suite, stopping at the first failure."""
+def run_suite(venv: Path, app: Path, timeout: float, tests: tuple[str, ...] = SUITE_ORDER) -> tuple[bool, str]:
+    """(passed, first failing test or reason) of the app's suite (or of `tests`), stopping at the first failure."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(PYTHONPATH=str(app), PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", PYTHONDONTWRITEBYTECODE="1")
     command = [str(venv / "bin" / "python"), "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider"]
     try:
         done = subprocess.run(
-            [*command, *SUITE_ORDER], cwd=app, env=env, capture_output=True, text=True, timeout=timeout, check=False
+            [*command, *tests], cwd=app, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
         return False, f"suite timed out after {timeout:g} s"
@@ -422,8 +423,15 @@ def run_mutant(venv: Path, app: Path, mutant: Mutant, timeout: float) -> Outcome
         passed, detail = run_suite(venv, app, timeout)
     finally:
         path.write_text(original)
-    verdict = "SURVIVED" if passed else "killed"
-    return Outcome(mutant, verdict, detail, time.monotonic() - started)
+    if passed:
+        return Outcome(mutant, "SURVIVED", "", time.monotonic() - started)
+    if "::" in detail:
+        # A kill counts only when the killing test passes without the mutant: a test
+        # that fails on a loaded machine whatever the code is not evidence.
+        clean, _ = run_suite(venv, app, timeout, (detail,))
+        if not clean:
+            return Outcome(mutant, "FLAKY", f"{detail} fails without the mutant too", time.monotonic() - started)
+    return Outcome(mutant, "killed", detail, time.monotonic() - started)
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -466,12 +474,14 @@ def main(argv: list[str] | None = None) -> int:
         if not passed:
             print(f"the unmutated app's suite fails ({detail}); fix that first", file=sys.stderr)
             return 2
+        print("the unmutated app's suite passes", file=sys.stderr)
         outcomes = []
         for mutant in mutants:
             outcome = run_mutant(args.sdk_venv, app, mutant, args.timeout)
             print(f"{mutant.name}: {outcome.verdict} {outcome.detail} ({outcome.seconds:.0f} s)", file=sys.stderr)
             outcomes.append(outcome)
     print(table(outcomes))
+    sys.stdout.flush()
     return 0 if all(outcome.verdict == "killed" for outcome in outcomes) else 1
 
 
