@@ -28,8 +28,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ANSWERS = REPO / "fixtures" / "specs" / "stripe.answers.yml"
 # Cheap tests first, since -x stops at the first failure: the unit tests (where most guarantees
-# are pinned), the inline runs, then the two slow ones (a 100,000-record fan-out, a Temporal run).
-SLOW_LAST = ("tests/unit/test_memory.py", "tests/integration")
+# are pinned), then the inline runs and the preflight matrix (seconds each), then the two slow
+# ones (a 100,000-record fan-out, a Temporal run).
+SLOW_LAST = (
+    "tests/e2e",
+    "tests/unit/test_preflight_scenarios.py",
+    "tests/unit/test_memory.py",
+    "tests/integration",
+)
 
 
 @dataclass(frozen=True)
@@ -395,7 +401,7 @@ _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - |$)", re.MULTILINE)
 def suite_order(app: Path) -> tuple[str, ...]:
     """Every test file of the app, the slow ones last."""
     files = sorted(str(path.relative_to(app)) for path in (app / "tests").rglob("test_*.py"))
-    slow = [name for name in files if name.startswith(SLOW_LAST)]
+    slow = [name for prefix in SLOW_LAST for name in files if name.startswith(prefix)]
     return (*[name for name in files if name not in slow], *slow)
 
 
