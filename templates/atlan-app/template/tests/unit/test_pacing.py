@@ -1,9 +1,11 @@
 """Pacing and the concurrency cap, measured where the source sees them (server side).
 
-Only bounds that load cannot break are asserted: never more than the limit in any
-counted window (a second less the simulator's own scheduling slack), never sooner
-than the pace allows; the exact headroom is asserted on a virtual clock. How close
-to the limit a run gets is measured by the scaffold's benchmark, not asserted here.
+Only bounds that load cannot break are asserted: the k-th request arrives no sooner
+than k intervals after the start, and never more than the cap in flight. A count per
+second at the server is not one of them (a busy machine notes arrivals late, and
+late notes bunch), so the window and the headroom that keep every second under the
+limit are asserted on a virtual clock. How close to the limit a run gets is
+measured by the scaffold's benchmark, not asserted here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 from app.http_client import Pacer, open_client
 from app.probe import TOP_LEVEL, probe
 from tests.conftest import simulator_settings
-from tests.support.simulator import LOADED_MACHINE_SLACK, SourceSimulator, busiest_window
+from tests.support.simulator import SourceSimulator, busiest_window
 
 ENTITY = TOP_LEVEL[0]
 RATE = 20.0
@@ -53,33 +55,17 @@ def test_requests_that_go_out_late_and_bunch_up_still_fit_in_the_window() -> Non
     assert on_time.ready_at(third) == pytest.approx(third)
 
 
-def assert_paced(arrivals: list[float], started: float, rate: float) -> None:
-    """The k-th request to arrive came no sooner than k intervals after the start: never a burst.
-
-    A loaded machine only makes requests (and the simulator's note of them) later,
-    so this bound holds however busy it is.
-    """
-    early = [k for k, moment in enumerate(sorted(arrivals)) if moment < started + k / rate]
-    assert early == [], f"requests {early} arrived sooner than {rate:g} a second allows"
-
-
 async def test_guarantee_requests_are_spread_below_the_rate_limit(
     simulator: SourceSimulator,
     credentials: dict[str, object],
 ) -> None:
-    simulator.rate_limit = RATE
-    simulator.counted_window = 1.0 - LOADED_MACHINE_SLACK
     settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
     count = 30
     started = time.monotonic()
     async with open_client(settings, credentials) as client:
         await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
-        assert client.stats.retries == 0
-    arrivals = simulator.arrival_times()
-    assert len(arrivals) == count
-    assert_paced(arrivals, started, RATE)
-    assert simulator.busiest_second() <= RATE
-    assert simulator.rate_limited == 0
+    assert len(simulator.arrival_times()) == count
+    assert simulator.early_arrivals(started, RATE) == []
 
 
 async def test_guarantee_clients_of_one_source_share_its_pace(
@@ -87,8 +73,6 @@ async def test_guarantee_clients_of_one_source_share_its_pace(
     credentials: dict[str, object],
 ) -> None:
     # Tasks that run together (the top-level listings of a run) each open a client.
-    simulator.rate_limit = RATE
-    simulator.counted_window = 1.0 - LOADED_MACHINE_SLACK
     settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
 
     async def probes(count: int) -> None:
@@ -97,11 +81,8 @@ async def test_guarantee_clients_of_one_source_share_its_pace(
 
     started = time.monotonic()
     await asyncio.gather(probes(15), probes(15))
-    arrivals = simulator.arrival_times()
-    assert len(arrivals) == 30
-    assert_paced(arrivals, started, RATE)
-    assert simulator.busiest_second() <= RATE
-    assert simulator.rate_limited == 0
+    assert len(simulator.arrival_times()) == 30
+    assert simulator.early_arrivals(started, RATE) == []
 
 
 async def test_requests_in_flight_never_exceed_the_concurrency_cap(
