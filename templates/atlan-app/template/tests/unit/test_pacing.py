@@ -61,11 +61,28 @@ async def test_guarantee_requests_are_spread_below_the_rate_limit(
 ) -> None:
     settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
     count = 30
-    started = time.monotonic()
     async with open_client(settings, credentials) as client:
+        started = time.monotonic()
         await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
     assert len(simulator.arrival_times()) == count
     assert simulator.early_arrivals(started, RATE) == []
+
+
+async def test_guarantee_the_pace_holds_from_the_first_request(
+    simulator: SourceSimulator,
+    credentials: dict[str, object],
+) -> None:
+    # At two a second the second request is due half a second after the first: a
+    # client that only kept the per-second window would send both at once, and
+    # two loopback requests take far less than half a second even on a busy machine.
+    rate = 2.0
+    settings = simulator_settings(simulator, requests_per_second=rate, max_concurrency=4)
+    async with open_client(settings, credentials) as client:
+        # After the client is built (loading its CA bundle can take a while on a busy machine).
+        started = time.monotonic()
+        await asyncio.gather(*(probe(client, ENTITY) for _ in range(3)))
+    assert len(simulator.arrival_times()) == 3
+    assert simulator.early_arrivals(started, rate) == []
 
 
 async def test_guarantee_clients_of_one_source_share_its_pace(
