@@ -36,6 +36,16 @@ def assert_complete_output(files: dict[str, bytes], dataset: Dataset) -> None:
     assert not [name for name in files if name.startswith("dead-letter/")]
 
 
+def watermark_of(values: list[object]) -> tuple[str | None, str | None]:
+    """The smallest and largest change timestamp, numbers ordered before strings."""
+    keys = sorted(
+        (isinstance(value, str), value)
+        for value in values
+        if isinstance(value, int | float | str) and not isinstance(value, bool)
+    )
+    return (str(keys[0][1]), str(keys[-1][1])) if keys else (None, None)
+
+
 def assert_run_metadata(files: dict[str, bytes], dataset: Dataset, run_id: str | None = None) -> dict[str, object]:
     """The run-metadata artifact of a clean run; run_id is checked when the caller knows it."""
     metadata = orjson.loads(files[RUN_METADATA_FILE])
@@ -51,5 +61,8 @@ def assert_run_metadata(files: dict[str, bytes], dataset: Dataset, run_id: str |
         assert counts["failed_requests"] == 0
         assert counts["dead_lettered"] == 0
         if entity.timestamp_field:
-            assert metadata["watermark_range"][entity.name]["field"] == entity.timestamp_field
+            watermark = metadata["watermark_range"][entity.name]
+            assert watermark["field"] == entity.timestamp_field
+            low, high = watermark_of([record.get(entity.timestamp_field) for record in dataset.records[entity.name]])
+            assert (watermark["min"], watermark["max"]) == (low, high), entity.name
     return metadata

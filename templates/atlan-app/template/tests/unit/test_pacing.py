@@ -1,20 +1,24 @@
 """Pacing and the concurrency cap, measured where the source sees them (server side).
 
-Only bounds that load cannot break are asserted: never more than the limit in any
-second, never sooner than the pace allows. How close to the limit a run gets is
+Only bounds that load cannot break are asserted: the k-th request arrives no sooner
+than k intervals after the start, and never more than the cap in flight. A count per
+second at the server is not one of them (a busy machine notes arrivals late, and
+late notes bunch), so the window and the headroom that keep every second under the
+limit are asserted on a virtual clock. How close to the limit a run gets is
 measured by the scaffold's benchmark, not asserted here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
-from app.http_client import PACING_HEADROOM, Pacer, open_client
+from app.http_client import Pacer, open_client
 from app.probe import TOP_LEVEL, probe
 from tests.conftest import simulator_settings
-from tests.support.simulator import SourceSimulator
+from tests.support.simulator import SourceSimulator, busiest_window
 
 ENTITY = TOP_LEVEL[0]
 RATE = 20.0
@@ -22,7 +26,7 @@ RATE = 20.0
 
 def test_the_pacer_hands_out_slots_one_interval_apart_without_burst_credit() -> None:
     pacer = Pacer(50.0)
-    interval = 1 / (50.0 * PACING_HEADROOM)
+    interval = pacer.interval
     assert pacer.reserve(100.0) == 100.0
     assert pacer.reserve(100.0) == 100.0 + interval
     # A waiter that wakes late does not move the slots after it.
@@ -51,42 +55,51 @@ def test_requests_that_go_out_late_and_bunch_up_still_fit_in_the_window() -> Non
     assert on_time.ready_at(third) == pytest.approx(third)
 
 
-async def test_requests_are_spread_below_the_rate_limit(
+async def test_guarantee_requests_are_spread_below_the_rate_limit(
     simulator: SourceSimulator,
     credentials: dict[str, object],
 ) -> None:
-    simulator.rate_limit = RATE
     settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
     count = 30
     async with open_client(settings, credentials) as client:
+        started = time.monotonic()
         await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
-        assert client.stats.retries == 0
-    arrivals = sorted(simulator.arrival_times())
-    assert len(arrivals) == count
-    # One request per 1/(rate * headroom) seconds, never a burst.
-    assert arrivals[-1] - arrivals[0] >= (count - 1) / (RATE * PACING_HEADROOM) * 0.9
-    assert simulator.busiest_second() <= RATE
-    assert simulator.rate_limited == 0
+    assert len(simulator.arrival_times()) == count
+    assert simulator.early_arrivals(started, RATE) == []
 
 
-async def test_clients_of_one_source_share_its_pace(
+async def test_guarantee_the_pace_holds_from_the_first_request(
+    simulator: SourceSimulator,
+    credentials: dict[str, object],
+) -> None:
+    # At two a second the second request is due half a second after the first: a
+    # client that only kept the per-second window would send both at once, and
+    # two loopback requests take far less than half a second even on a busy machine.
+    rate = 2.0
+    settings = simulator_settings(simulator, requests_per_second=rate, max_concurrency=4)
+    async with open_client(settings, credentials) as client:
+        # After the client is built (loading its CA bundle can take a while on a busy machine).
+        started = time.monotonic()
+        await asyncio.gather(*(probe(client, ENTITY) for _ in range(3)))
+    assert len(simulator.arrival_times()) == 3
+    assert simulator.early_arrivals(started, rate) == []
+
+
+async def test_guarantee_clients_of_one_source_share_its_pace(
     simulator: SourceSimulator,
     credentials: dict[str, object],
 ) -> None:
     # Tasks that run together (the top-level listings of a run) each open a client.
-    simulator.rate_limit = RATE
     settings = simulator_settings(simulator, requests_per_second=RATE, max_concurrency=4)
 
     async def probes(count: int) -> None:
         async with open_client(settings, credentials) as client:
             await asyncio.gather(*(probe(client, ENTITY) for _ in range(count)))
 
+    started = time.monotonic()
     await asyncio.gather(probes(15), probes(15))
-    arrivals = sorted(simulator.arrival_times())
-    assert len(arrivals) == 30
-    assert arrivals[-1] - arrivals[0] >= 29 / (RATE * PACING_HEADROOM) * 0.9
-    assert simulator.busiest_second() <= RATE
-    assert simulator.rate_limited == 0
+    assert len(simulator.arrival_times()) == 30
+    assert simulator.early_arrivals(started, RATE) == []
 
 
 async def test_requests_in_flight_never_exceed_the_concurrency_cap(
@@ -117,3 +130,21 @@ async def test_a_rate_limited_source_answers_429_and_the_client_retries(
             await probe(client, ENTITY)
         assert client.stats.retries == simulator.rate_limited
     assert simulator.rate_limited >= 1
+
+
+def test_guarantee_pacing_leaves_headroom_for_a_request_that_arrives_late() -> None:
+    # The source counts requests by its own clock. A request that reaches it late
+    # (up to 20 ms: a slow network path, a busy proxy) next to later ones that arrive
+    # on time must not make one more than the limit in any second it counts. Driven
+    # on a virtual clock: the pacer's own slots, sent back to back, and the first
+    # request delayed on the wire; counted the way the simulator counts.
+    lateness = 0.015
+    for rate in (2.0, 20.0, 100.0):
+        pacer = Pacer(rate)
+        now = 0.0
+        arrivals: list[float] = []
+        for number in range(3 * int(rate) + 1):
+            now = pacer.ready_at(pacer.reserve(now))
+            pacer.sent(now)
+            arrivals.append(now + (lateness if number == 0 else 0.0))
+        assert busiest_window(arrivals) <= rate, f"{rate:g} requests a second"
