@@ -258,6 +258,16 @@ def test_lakeflow_source_keeps_edits_and_its_tables(tmp_path, monkeypatch):
     assert "already up to date" in done.output and tree(checkout) == before
     check = scaffold("update", "--check")
     assert check.exit_code == 0, check.output
+    # A dry run executes nothing from the checkout: not even its merge script.
+    tripwire = tmp_path / "merge-script-ran"
+    script = checkout / "tools/scripts/merge_python_source.py"
+    original = script.read_bytes()
+    script.write_text(f"open({str(tripwire)!r}, 'w').close()\n")
+    dry = scaffold("update", "--dry-run", "--path", str(readme.parent))
+    script.write_bytes(original)
+    assert dry.exit_code == 0, dry.output
+    assert not tripwire.exists(), "update --dry-run ran the checkout's merge script"
+    assert tree(checkout) == before
 
 
 def test_lakeflow_source_from_release_0_1_0_gets_the_new_answers_and_keeps_edits(tmp_path, monkeypatch):

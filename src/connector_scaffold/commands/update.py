@@ -91,10 +91,11 @@ def plan(request: UpdateRequest) -> UpdatePlan:
     target, project = find_generated(request.path)
     overrides = _overrides(request.data_file)
     with template_root(project.template, fingerprint_=project.fingerprint, version=project.version) as old_root:
-        base = target.render_project(project, project.answers, old_root)
+        base = target.render_project(project, project.answers, old_root, execute=not request.dry_run)
         old = _describe(project.version or UNSTAMPED_VERSION, fingerprint(old_root))
     with _new_template(project.template, request.to) as new_root:
-        theirs = target.render_project(project, target.upgraded_answers(project, overrides), new_root)
+        upgraded = target.upgraded_answers(project, overrides)
+        theirs = target.render_project(project, upgraded, new_root, execute=not request.dry_run)
         new_stamp = stamp(new_root)
         new = _describe(new_stamp["scaffold_version"], new_stamp["template_fingerprint"])
     ours = {path: _read(project.root / path) for path in set(base) | set(theirs)}

@@ -107,10 +107,12 @@ class Target(Protocol):
         ...
 
     def render_project(
-        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path
+        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path, *, execute: bool = True
     ) -> dict[str, bytes]:
         """Every file this tool would have written for `answers` with the template at `template_root`, with the
-        codemods the project recorded (add-incremental, add-table) replayed: {path relative to root: bytes}."""
+        codemods the project recorded (add-incremental, add-table) replayed: {path relative to root: bytes}.
+        With `execute` False nothing from the user's tree runs (a dry run): files only such code writes are left
+        out."""
         ...
 
     def generated_only(self, project: GeneratedProject) -> tuple[str, ...]:

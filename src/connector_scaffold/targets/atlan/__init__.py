@@ -36,10 +36,11 @@ class AtlanTarget:
         return upgraded_answers(project, overrides)
 
     def render_project(
-        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path
+        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path, *, execute: bool = True
     ) -> dict[str, bytes]:
         from connector_scaffold.targets.atlan.regenerate import render_project
 
+        del execute  # an Atlan app has no script of its own in what update renders
         return render_project(project, answers, template_root)
 
     def generated_only(self, project: GeneratedProject) -> tuple[str, ...]:

@@ -41,11 +41,11 @@ class LakeflowTarget:
         return upgraded_answers(project, overrides)
 
     def render_project(
-        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path
+        self, project: GeneratedProject, answers: dict[str, Any], template_root: Path, *, execute: bool = True
     ) -> dict[str, bytes]:
         from connector_scaffold.targets.lakeflow.regenerate import render_project
 
-        return render_project(project, answers, template_root)
+        return render_project(project, answers, template_root, execute=execute)
 
     def generated_only(self, project: GeneratedProject) -> tuple[str, ...]:
         from connector_scaffold.targets.lakeflow.regenerate import generated_only

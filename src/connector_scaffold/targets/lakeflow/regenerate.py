@@ -58,7 +58,9 @@ def upgraded_answers(project: GeneratedProject, overrides: dict[str, Any]) -> di
     return {**project.answers, "spec": with_complete_fields(spec)}
 
 
-def render_project(project: GeneratedProject, answers: dict[str, Any], template_root: Path) -> dict[str, bytes]:
+def render_project(
+    project: GeneratedProject, answers: dict[str, Any], template_root: Path, *, execute: bool = True
+) -> dict[str, bytes]:
     from connector_scaffold.targets.lakeflow.build import merged_source, render_source
     from connector_scaffold.targets.lakeflow.tables import stored_tables
 
@@ -69,7 +71,9 @@ def render_project(project: GeneratedProject, answers: dict[str, Any], template_
         raise ScaffoldError(f"{project.answers_path}: {error}") from None
     tables = stored_tables(spec, answers["tables"], project.answers_path)
     files = render_source(project.root, name, answers["spec"], tables, template_root)
-    merged = merged_source(project.root, SourceLayout(name), files)
+    # The merged file is the checkout's merge script's output: a dry run runs no script, so it is left out of both
+    # sides of the merge and shows no change.
+    merged = merged_source(project.root, SourceLayout(name), files) if execute else None
     if merged is not None:
         files[SourceLayout(name).merged] = merged
     return files
