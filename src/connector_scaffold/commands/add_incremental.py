@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from connector_scaffold import subprocesses
+from connector_scaffold.changeset import ChangeSet
 from connector_scaffold.errors import ScaffoldError
 from connector_scaffold.pipeline import Echo, show_or_apply, written_lines
 from connector_scaffold.targets.atlan.incremental.plan import IncrementalRequest, Plan, plan
@@ -44,20 +45,20 @@ def report(result: Plan | SqlPlan, written: list[str]) -> list[str]:
             f"  entity {e.name}: list step {anchors.list_step}, detail step {', '.join(anchors.detail_steps)}, "
             f"timestamp {e.timestamp_field}{children}{parent}"
         )
-    if not written:
-        lines.append("nothing to do: every file is already identical")
-        return lines
-    lines += written_lines(result.changes, written)
-    lines += [
-        "next steps:",
-        "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_*.py are new",
-        "  2. tune is_false_positive_<entity>() in app/extracts/incremental_hooks.py if the source bumps "
-        "timestamps without a metadata change (later runs keep your edits)",
-        '  3. by hand, in the marketplace package: add incremental-extraction (configmap, default "false") and '
-        "the publish path of the persistent state",
-        "  4. a staging run with incremental_enabled=true, then a second run: only changed entities are re-extracted",
-    ]
-    return lines
+    return _finished(
+        lines,
+        result.changes,
+        written,
+        [
+            "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_*.py are new",
+            "  2. tune is_false_positive_<entity>() in app/extracts/incremental_hooks.py if the source bumps "
+            "timestamps without a metadata change (later runs keep your edits)",
+            '  3. by hand, in the marketplace package: add incremental-extraction (configmap, default "false") and '
+            "the publish path of the persistent state",
+            "  4. a staging run with incremental_enabled=true, then a second run: only changed entities are "
+            "re-extracted",
+        ],
+    )
 
 
 def sql_report(result: SqlPlan, written: list[str]) -> list[str]:
@@ -68,20 +69,26 @@ def sql_report(result: SqlPlan, written: list[str]) -> list[str]:
         f"{result.dialect} ({facts.dialect_evidence or '--dialect'})",
         f"  incremental queries from {facts.table_sql} and {facts.column_sql}",
     ]
+    return _finished(
+        lines,
+        result.changes,
+        written,
+        [
+            "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_sql.py is new",
+            "  2. install the [incremental] extra (uv sync / pip install -e .) before running the app",
+            '  3. by hand, in the marketplace package: incremental-extraction (default "false"), column-batch-size, '
+            "prepone-marker-hours in the configmap",
+            "  4. a staging run with incremental-extraction=true, then a second run: only changed tables' columns are "
+            "re-extracted",
+        ],
+    )
+
+
+def _finished(lines: list[str], changes: ChangeSet, written: list[str], next_steps: list[str]) -> list[str]:
+    """Either path's report ends alike: nothing to do, or the files written and what to do next."""
     if not written:
-        lines.append("nothing to do: every file is already identical")
-        return lines
-    lines += written_lines(result.changes, written)
-    lines += [
-        "next steps:",
-        "  1. review the diff (git diff) and run the app's tests; tests/unit/test_incremental_sql.py is new",
-        "  2. install the [incremental] extra (uv sync / pip install -e .) before running the app",
-        '  3. by hand, in the marketplace package: incremental-extraction (default "false"), column-batch-size, '
-        "prepone-marker-hours in the configmap",
-        "  4. a staging run with incremental-extraction=true, then a second run: only changed tables' columns are "
-        "re-extracted",
-    ]
-    return lines
+        return [*lines, "nothing to do: every file is already identical"]
+    return [*lines, *written_lines(changes, written), "next steps:", *next_steps]
 
 
 def _refuse_dirty(root: Path) -> None:
