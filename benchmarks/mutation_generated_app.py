@@ -195,7 +195,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "plain-http-anywhere",
         "app/http_policy.py",
-        'if parts.scheme == "http" and allow_insecure_localhost and parts.hostname in LOOPBACK_HOSTS:',
+        'if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:',
         'if parts.scheme == "http":',
         "https only; plain http just for loopback tests",
     ),
@@ -246,8 +246,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "page-size-not-sent",
         "app/pagination.py",
-        "        params = {PAGE_SIZE_PARAM: str(page_size)}\n",
-        "        params: dict[str, str] = {}\n",
+        "        params = {**dict(entity.params), PAGE_SIZE_PARAM: str(page_size)}\n",
+        "        params = {**dict(entity.params)}\n",
         "every page is read at the configured page size",
     ),
     # ---- extraction, dead letters, output ----
